@@ -1,0 +1,1 @@
+"""Typed client for the Kasm Workspaces Developer API (see DESIGN.md, "Client")."""

@@ -1,0 +1,373 @@
+"""The one request function every Kasm call goes through.
+
+``POST <base_url>/api/public/<call>`` with a JSON object body that carries ``api_key`` and
+``api_key_secret``; the answer is a JSON object, and any ``error_message`` in it is a failure
+whatever the HTTP status (reference §1.6), turned into an exception by :func:`errors.classify`.
+
+Retries (exponential backoff with jitter, at most ``max_retries`` more attempts):
+
+* the request certainly did not reach Kasm (connection refused, connect/pool timeout) or Kasm
+  refused it before doing anything (HTTP 429, honouring Retry-After; HTTP 503): every call retries;
+* the outcome is unknown (reset or read timeout after sending, HTTP 502/504): only calls marked
+  ``idempotent`` retry. A create passes ``recover`` instead: after the failure it looks the object
+  up (by username, group name…) and returns it if the first attempt did create it, and only
+  retries when it did not. Without either, the error is raised: a create is never repeated blindly.
+
+Thread safety: one :class:`Transport` (one pooled ``httpx.Client``) is shared by every thread;
+no per-call state lives on it, and the optional rate limiter is a locked token bucket.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import ssl
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from . import errors
+from .redact import redact, secret_values
+
+__all__ = ["RateLimiter", "Transport", "normalize_base_url"]
+
+log = logging.getLogger("terraform_provider_kasm.client")
+
+JSON = dict[str, Any]
+Recover = Callable[[], JSON | None]
+AcceptError = Callable[[int, JSON], bool]
+
+_NOT_PROCESSED_STATUSES = frozenset({429, 503})
+_AMBIGUOUS_STATUSES = frozenset({502, 504})
+_EXCERPT_LEN = 200
+
+
+def normalize_base_url(base_url: str) -> str:
+    """``https://host[:port][/prefix]`` without a trailing slash or a trailing ``/api/public``.
+
+    Raises ValueError for anything that is not an absolute http(s) URL with a host.
+    """
+    if not isinstance(base_url, str) or not base_url.strip():
+        raise ValueError("base_url is empty; expected e.g. https://kasm.example.com")
+    parts = urlsplit(base_url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(f"base_url must start with http:// or https:// (got {base_url!r})")
+    if not parts.hostname:
+        raise ValueError(f"base_url has no host name (got {base_url!r})")
+    if parts.query or parts.fragment:
+        raise ValueError(f"base_url must not have a query or fragment (got {base_url!r})")
+    if parts.username or parts.password:
+        raise ValueError("base_url must not contain credentials; use api_key / api_key_secret")
+    path = parts.path.rstrip("/")
+    if path.endswith("/api/public"):
+        path = path[: -len("/api/public")]
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
+
+
+class RateLimiter:
+    """A thread-safe token bucket: at most ``rate`` calls per second, bursts of ``burst``."""
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be > 0 requests per second")
+        self.rate = rate
+        self.burst = float(burst if burst is not None else max(1, int(rate)))
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = self.burst
+        self._updated = clock()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Wait for a token; returns how long it waited."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+                self._updated = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return waited
+                wait = (1 - self._tokens) / self.rate
+            # Sleep outside the lock so other threads can compute their own wait.
+            self._sleep(wait)
+            waited += wait
+
+
+class _Retry(Exception):
+    """Internal: this attempt failed in a way that may be retried."""
+
+    def __init__(self, error: errors.KasmError, *, processed: bool, delay: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        # False: Kasm certainly did not act on the request. True: it may have.
+        self.processed = processed
+        self.delay = delay
+
+
+class Transport:
+    """HTTP plumbing shared by every API area; see the module docstring for the rules."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        api_key_secret: str,
+        *,
+        ca_file: str | None = None,
+        insecure: bool = False,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 60.0,
+        max_retries: int = 3,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 30.0,
+        max_retry_after: float = 120.0,
+        rate_limit: float | None = None,
+        transport: httpx.BaseTransport | None = None,
+        user_agent: str = "terraform-provider-kasm",
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        if not api_key:
+            raise ValueError("api_key is empty")
+        if not api_key_secret:
+            raise ValueError("api_key_secret is empty")
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self.base_url = normalize_base_url(base_url)
+        self.api_key = api_key
+        self._secret = api_key_secret
+        self.max_retries = max_retries
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self.max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self.rate_limiter = RateLimiter(rate_limit, clock=clock, sleep=sleep) if rate_limit else None
+        verify: ssl.SSLContext | bool
+        if insecure:
+            verify = False
+        elif ca_file:
+            verify = ssl.create_default_context(cafile=ca_file)
+        else:
+            verify = True
+        self._http = httpx.Client(
+            transport=transport,
+            verify=verify,
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            headers={"User-Agent": user_agent, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.base_url!r}, api_key={self.api_key!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- the request function ------------------------------------------------------------------
+
+    def call(
+        self,
+        call: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        idempotent: bool,
+        recover: Recover | None = None,
+        accept_error: AcceptError | None = None,
+    ) -> JSON:
+        """POST ``payload`` (plus credentials) to ``/api/public/<call>`` and return the JSON object.
+
+        ``idempotent``: repeating the call cannot change the outcome, so it may be retried after an
+        ambiguous failure. ``recover``: for non-idempotent calls, looks up what the call would
+        have created; a non-None result is returned as the call's answer. ``accept_error``: says
+        whether a body with ``error_message`` is nevertheless a success (e.g. a session that is
+        still starting).
+        """
+        body = dict(payload or {})
+        # Secret values in this request are masked in anything derived from the answer.
+        secrets = secret_values(body) | {self._secret}
+        body["api_key"] = self.api_key
+        body["api_key_secret"] = self._secret
+        url = f"{self.base_url}/api/public/{call}"
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._attempt(call, url, body, secrets, attempt, accept_error)
+            except _Retry as retry:
+                error = retry.error
+                if attempt > self.max_retries:
+                    raise error from None
+                if retry.processed and not idempotent:
+                    if recover is None:
+                        log.debug("kasm %s: not retried after %s (the call may have taken effect)",
+                                  call, type(error).__name__)
+                        raise error from None
+                    self._backoff(call, attempt, error, retry.delay)
+                    found = self._recover(call, recover, error)
+                    if found is not None:
+                        log.debug("kasm %s: the failed attempt had taken effect; using it", call)
+                        return found
+                    continue
+                self._backoff(call, attempt, error, retry.delay)
+
+    def _recover(self, call: str, recover: Recover, error: errors.KasmError) -> JSON | None:
+        try:
+            return recover()
+        except errors.KasmError as lookup_error:
+            log.debug("kasm %s: lookup after failure failed: %s", call, type(lookup_error).__name__)
+            raise error from lookup_error
+
+    def _backoff(self, call: str, attempt: int, error: errors.KasmError, delay: float | None) -> None:
+        if delay is None:
+            ceiling = min(self.backoff_max, self.backoff_initial * (2 ** (attempt - 1)))
+            # "Equal jitter": at least half the exponential delay, so retries still spread out.
+            delay = ceiling / 2 + self._jitter() * ceiling / 2
+        log.debug("kasm %s: retry %d/%d in %.2fs after %s", call, attempt, self.max_retries, delay,
+                  type(error).__name__)
+        self._sleep(delay)
+
+    def _attempt(
+        self,
+        call: str,
+        url: str,
+        body: JSON,
+        secrets: set[str],
+        attempt: int,
+        accept_error: AcceptError | None,
+    ) -> JSON:
+        if self.rate_limiter is not None:
+            waited = self.rate_limiter.acquire()
+            if waited:
+                log.debug("kasm %s: rate limiter waited %.2fs", call, waited)
+        # Encoded afresh for each attempt: nothing from a failed attempt is reused.
+        content = json.dumps(body, separators=(",", ":")).encode()
+        started = self._clock()
+        try:
+            response = self._http.post(url, content=content, headers={"Content-Type": "application/json"})
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            self._log(call, None, started, attempt, type(exc).__name__)
+            cls = errors.TransportError if isinstance(exc, httpx.ConnectError) else errors.Timeout
+            raise _Retry(
+                cls(f"Kasm {call}: could not connect to {self.base_url}: {_safe(exc, secrets)}",
+                    call=call, sent=False, attempts=attempt),
+                processed=False,
+            ) from None
+        except httpx.TimeoutException as exc:
+            self._log(call, None, started, attempt, type(exc).__name__)
+            raise _Retry(
+                errors.Timeout(f"Kasm {call}: no answer in time ({type(exc).__name__})",
+                               call=call, sent=True, attempts=attempt),
+                processed=True,
+            ) from None
+        except httpx.TransportError as exc:
+            self._log(call, None, started, attempt, type(exc).__name__)
+            raise _Retry(
+                errors.TransportError(f"Kasm {call}: connection failed after sending: {_safe(exc, secrets)}",
+                                      call=call, sent=True, attempts=attempt),
+                processed=True,
+            ) from None
+        status = response.status_code
+        self._log(call, status, started, attempt, None)
+        return self._interpret(call, response, secrets, attempt, accept_error)
+
+    def _interpret(
+        self,
+        call: str,
+        response: httpx.Response,
+        secrets: set[str],
+        attempt: int,
+        accept_error: AcceptError | None,
+    ) -> JSON:
+        status = response.status_code
+        data = _json_object(response)
+        if data is None:
+            excerpt = redact(_excerpt(response), secrets)
+            invalid = errors.InvalidResponse(call, status, excerpt,
+                                             content_type=response.headers.get("content-type", ""))
+            if status == 429:
+                raise _Retry(self._rate_limited(call, response, "Too Many Requests", attempt),
+                             processed=False, delay=self._retry_after(response))
+            if status in _NOT_PROCESSED_STATUSES:
+                raise _Retry(invalid, processed=False)
+            if status in _AMBIGUOUS_STATUSES:
+                raise _Retry(invalid, processed=True)
+            raise invalid
+        message = data.get("error_message")
+        if status == 429:
+            text = redact(str(message or "Too Many Requests"), secrets)
+            raise _Retry(self._rate_limited(call, response, text, attempt),
+                         processed=False, delay=self._retry_after(response))
+        if message is None and status < 400:
+            return data
+        if message is not None and accept_error is not None and accept_error(status, data):
+            return data
+        text = redact(str(message) if message is not None else f"HTTP {status} {response.reason_phrase}",
+                      secrets)
+        error = errors.classify(call, status, text, attempts=attempt)
+        if status in _NOT_PROCESSED_STATUSES:
+            raise _Retry(error, processed=False)
+        if status in _AMBIGUOUS_STATUSES:
+            raise _Retry(error, processed=True)
+        raise error
+
+    def _rate_limited(self, call: str, response: httpx.Response, text: str, attempt: int) -> errors.RateLimited:
+        return errors.RateLimited(call, 429, text, retry_after=self._retry_after(response), attempts=attempt)
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        """Retry-After in seconds (delta or HTTP date), capped at ``max_retry_after``."""
+        value = response.headers.get("retry-after")
+        if not value:
+            return None
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                return None
+            seconds = when.timestamp() - time.time()
+        return min(max(seconds, 0.0), self.max_retry_after)
+
+    def _log(self, call: str, status: int | None, started: float, attempt: int, failure: str | None) -> None:
+        if not log.isEnabledFor(logging.DEBUG):
+            return
+        duration_ms = (self._clock() - started) * 1000
+        log.debug("kasm %s: status=%s duration_ms=%.1f attempt=%d%s", call,
+                  status if status is not None else "-", duration_ms, attempt,
+                  f" error={failure}" if failure else "")
+
+
+def _json_object(response: httpx.Response) -> JSON | None:
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _excerpt(response: httpx.Response) -> str:
+    text = response.content[: _EXCERPT_LEN * 4].decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text[:_EXCERPT_LEN] + ("…" if len(text) > _EXCERPT_LEN else "")
+
+
+def _safe(exc: Exception, secrets: set[str]) -> str:
+    return redact(str(exc) or type(exc).__name__, secrets)
