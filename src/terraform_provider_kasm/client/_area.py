@@ -22,9 +22,15 @@ class Area:
     def _t(self) -> Transport:
         return self._client.transport
 
-    def _call(self, call: str, payload: Mapping[str, Any] | None = None, *, idempotent: bool,
-              recover: Callable[[], dict[str, Any] | None] | None = None,
-              accept_error: Callable[[int, dict[str, Any]], bool] | None = None) -> dict[str, Any]:
+    def _call(
+        self,
+        call: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        idempotent: bool,
+        recover: Callable[[], dict[str, Any] | None] | None = None,
+        accept_error: Callable[[int, dict[str, Any]], bool] | None = None,
+    ) -> dict[str, Any]:
         return self._t.call(call, payload, idempotent=idempotent, recover=recover, accept_error=accept_error)
 
 

@@ -19,7 +19,9 @@ __all__ = ["SyncASGITransport"]
 
 
 class SyncASGITransport(httpx.BaseTransport):
-    def __init__(self, app: Any, *, root_path: str = "", client: tuple[str, int] = ("127.0.0.1", 123)) -> None:
+    def __init__(
+        self, app: Any, *, root_path: str = "", client: tuple[str, int] = ("127.0.0.1", 123)
+    ) -> None:
         self._inner = httpx.ASGITransport(app=app, root_path=root_path, client=client)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kasm-asgi", daemon=True)
@@ -41,8 +43,11 @@ class SyncASGITransport(httpx.BaseTransport):
         body = await response.aread()
         await response.aclose()
         # The body is already decoded and complete: drop headers that describe the wire form.
-        headers = [(k, v) for k, v in response.headers.raw
-                   if k.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")]
+        headers = [
+            (k, v)
+            for k, v in response.headers.raw
+            if k.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
+        ]
         return response.status_code, headers, body
 
     def close(self) -> None:

@@ -121,7 +121,9 @@ class ServerError(APIError):
 class TransportError(KasmError):
     """The HTTP exchange did not complete. ``sent`` tells whether the request may have reached Kasm."""
 
-    def __init__(self, message: str, *, call: str | None = None, sent: bool = True, attempts: int = 1) -> None:
+    def __init__(
+        self, message: str, *, call: str | None = None, sent: bool = True, attempts: int = 1
+    ) -> None:
         super().__init__(message, call=call)
         self.sent = sent
         self.attempts = attempts
@@ -247,9 +249,17 @@ _NOT_FOUND: list[tuple[frozenset[str] | None, re.Pattern[str], str]] = [
     (None, re.compile(r"^Invalid Group ID \("), "group"),
     (frozenset({"update_group"}), re.compile(r"group does not exi(s)?t by that id"), "group"),
     (frozenset({"delete_group"}), re.compile(r"^Group \S+ does not exist"), "group"),
-    (frozenset({"get_images_group", "get_settings_group"}), re.compile(r"group does not exist", re.I), "group"),
+    (
+        frozenset({"get_images_group", "get_settings_group"}),
+        re.compile(r"group does not exist", re.I),
+        "group",
+    ),
     (frozenset({"remove_images_group"}), re.compile(r"^Group or image does not exist"), "group or image"),
-    (frozenset({"update_image"}), re.compile(r"attempted to update an image \(.*\) that does not exist"), "image"),
+    (
+        frozenset({"update_image"}),
+        re.compile(r"attempted to update an image \(.*\) that does not exist"),
+        "image",
+    ),
     (frozenset({"delete_image"}), re.compile(r"^Image\s*\(.*\) Does not Exist", re.I), "image"),
     (frozenset({"request_kasm"}), re.compile(r"^Invalid Request$"), "image"),
     (frozenset({"get_kasm"}), re.compile(r"^Invalid Request\. Invalid kasm_id"), "session"),
@@ -261,8 +271,11 @@ _NOT_FOUND: list[tuple[frozenset[str] | None, re.Pattern[str], str]] = [
     (None, re.compile(r"^Session Token \(.*\) not found"), "session token"),
     (None, re.compile(r"^No session_permissions found"), "session permission"),
     (frozenset({"delete_license"}), re.compile(r"^license_id \(.*\) does not exist"), "license"),
-    (frozenset({"update_registry", "delete_registry", "registry_auto_updates"}),
-     re.compile(r"(does not exist|not found)", re.I), "registry"),
+    (
+        frozenset({"update_registry", "delete_registry", "registry_auto_updates"}),
+        re.compile(r"(does not exist|not found)", re.I),
+        "registry",
+    ),
     (frozenset({"remove_user_group"}), re.compile(r"is not a member of group"), "membership"),
 ]
 
@@ -271,15 +284,15 @@ _CONFLICT = re.compile(
     r"|cannot be deleted|'force' option not set|currently in use|A share_id already exists)",
     re.I,
 )
-_NO_RESOURCES = re.compile(
-    r"(No resources are available|limit exceeded|Kasm limit exceeded)", re.I
-)
+_NO_RESOURCES = re.compile(r"(No resources are available|limit exceeded|Kasm limit exceeded)", re.I)
 _PERMISSION = re.compile(
     r"(^Unauthorized|not authorized|unauthorized for|^Access Denied\. This feature is not licensed"
     r"|not licensed)",
     re.I,
 )
-_SERVER = re.compile(r"(^Undefined Error|^Unexpected Error|^Unhandled error|Please contact an Administrator)", re.I)
+_SERVER = re.compile(
+    r"(^Undefined Error|^Unexpected Error|^Unhandled error|Please contact an Administrator)", re.I
+)
 
 
 def _matches_not_found(call: str, message: str) -> str | None:
@@ -315,4 +328,3 @@ def classify(
     if status in (401, 403):
         return PermissionDenied(call, status, message, attempts=attempts)
     return APIError(call, status, message, attempts=attempts)
-

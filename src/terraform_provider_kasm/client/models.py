@@ -189,8 +189,16 @@ class Image(ImageSpec):
     """A workspace image as Kasm reports it (``get_images``, ``create_image``, ``update_image``)."""
 
     read_only: ClassVar[frozenset[str]] = frozenset(
-        {"image_id", "available", "zone_name", "filter_policy_name", "filter_policy_force_disabled",
-         "default_category", "image_attributes", "persistent_profile_config"}
+        {
+            "image_id",
+            "available",
+            "zone_name",
+            "filter_policy_name",
+            "filter_policy_force_disabled",
+            "default_category",
+            "image_attributes",
+            "persistent_profile_config",
+        }
     )
 
     image_id: str = _id()
@@ -572,8 +580,14 @@ class StagingConfigSpec(Model):
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class StagingConfig(StagingConfigSpec):
     read_only: ClassVar[frozenset[str]] = frozenset(
-        {"staging_config_id", "zone_name", "image_friendly_name", "num_current_sessions",
-         "server_pool_name", "autoscale_config_name"}
+        {
+            "staging_config_id",
+            "zone_name",
+            "image_friendly_name",
+            "num_current_sessions",
+            "server_pool_name",
+            "autoscale_config_name",
+        }
     )
 
     staging_config_id: str = _id()

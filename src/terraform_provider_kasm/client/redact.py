@@ -77,7 +77,8 @@ def redact_body(body: Any, keys: frozenset[str] = SECRET_KEYS) -> Any:
     """A copy of a JSON body with secret values masked, for debugging output."""
     if isinstance(body, Mapping):
         return {
-            k: (MASK if k in keys and isinstance(v, str) and v else redact_body(v, keys)) for k, v in body.items()
+            k: (MASK if k in keys and isinstance(v, str) and v else redact_body(v, keys))
+            for k, v in body.items()
         }
     if isinstance(body, list | tuple):
         return [redact_body(v, keys) for v in body]

@@ -156,8 +156,8 @@ class Transport:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.max_retry_after = max_retry_after
-        self._sleep = sleep
-        self._clock = clock
+        self.sleep = sleep
+        self.clock = clock
         self._jitter = jitter
         self.rate_limiter = RateLimiter(rate_limit, clock=clock, sleep=sleep) if rate_limit else None
         verify: ssl.SSLContext | bool
@@ -217,8 +217,11 @@ class Transport:
                     raise error from None
                 if retry.processed and not idempotent:
                     if recover is None:
-                        log.debug("kasm %s: not retried after %s (the call may have taken effect)",
-                                  call, type(error).__name__)
+                        log.debug(
+                            "kasm %s: not retried after %s (the call may have taken effect)",
+                            call,
+                            type(error).__name__,
+                        )
                         raise error from None
                     self._backoff(call, attempt, error, retry.delay)
                     found = self._recover(call, recover, error)
@@ -240,9 +243,15 @@ class Transport:
             ceiling = min(self.backoff_max, self.backoff_initial * (2 ** (attempt - 1)))
             # "Equal jitter": at least half the exponential delay, so retries still spread out.
             delay = ceiling / 2 + self._jitter() * ceiling / 2
-        log.debug("kasm %s: retry %d/%d in %.2fs after %s", call, attempt, self.max_retries, delay,
-                  type(error).__name__)
-        self._sleep(delay)
+        log.debug(
+            "kasm %s: retry %d/%d in %.2fs after %s",
+            call,
+            attempt,
+            self.max_retries,
+            delay,
+            type(error).__name__,
+        )
+        self.sleep(delay)
 
     def _attempt(
         self,
@@ -259,29 +268,41 @@ class Transport:
                 log.debug("kasm %s: rate limiter waited %.2fs", call, waited)
         # Encoded afresh for each attempt: nothing from a failed attempt is reused.
         content = json.dumps(body, separators=(",", ":")).encode()
-        started = self._clock()
+        started = self.clock()
         try:
             response = self._http.post(url, content=content, headers={"Content-Type": "application/json"})
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             self._log(call, None, started, attempt, type(exc).__name__)
             cls = errors.TransportError if isinstance(exc, httpx.ConnectError) else errors.Timeout
             raise _Retry(
-                cls(f"Kasm {call}: could not connect to {self.base_url}: {_safe(exc, secrets)}",
-                    call=call, sent=False, attempts=attempt),
+                cls(
+                    f"Kasm {call}: could not connect to {self.base_url}: {_safe(exc, secrets)}",
+                    call=call,
+                    sent=False,
+                    attempts=attempt,
+                ),
                 processed=False,
             ) from None
         except httpx.TimeoutException as exc:
             self._log(call, None, started, attempt, type(exc).__name__)
             raise _Retry(
-                errors.Timeout(f"Kasm {call}: no answer in time ({type(exc).__name__})",
-                               call=call, sent=True, attempts=attempt),
+                errors.Timeout(
+                    f"Kasm {call}: no answer in time ({type(exc).__name__})",
+                    call=call,
+                    sent=True,
+                    attempts=attempt,
+                ),
                 processed=True,
             ) from None
         except httpx.TransportError as exc:
             self._log(call, None, started, attempt, type(exc).__name__)
             raise _Retry(
-                errors.TransportError(f"Kasm {call}: connection failed after sending: {_safe(exc, secrets)}",
-                                      call=call, sent=True, attempts=attempt),
+                errors.TransportError(
+                    f"Kasm {call}: connection failed after sending: {_safe(exc, secrets)}",
+                    call=call,
+                    sent=True,
+                    attempts=attempt,
+                ),
                 processed=True,
             ) from None
         status = response.status_code
@@ -300,11 +321,15 @@ class Transport:
         data = _json_object(response)
         if data is None:
             excerpt = redact(_excerpt(response), secrets)
-            invalid = errors.InvalidResponse(call, status, excerpt,
-                                             content_type=response.headers.get("content-type", ""))
+            invalid = errors.InvalidResponse(
+                call, status, excerpt, content_type=response.headers.get("content-type", "")
+            )
             if status == 429:
-                raise _Retry(self._rate_limited(call, response, "Too Many Requests", attempt),
-                             processed=False, delay=self._retry_after(response))
+                raise _Retry(
+                    self._rate_limited(call, response, "Too Many Requests", attempt),
+                    processed=False,
+                    delay=self._retry_after(response),
+                )
             if status in _NOT_PROCESSED_STATUSES:
                 raise _Retry(invalid, processed=False)
             if status in _AMBIGUOUS_STATUSES:
@@ -313,14 +338,18 @@ class Transport:
         message = data.get("error_message")
         if status == 429:
             text = redact(str(message or "Too Many Requests"), secrets)
-            raise _Retry(self._rate_limited(call, response, text, attempt),
-                         processed=False, delay=self._retry_after(response))
+            raise _Retry(
+                self._rate_limited(call, response, text, attempt),
+                processed=False,
+                delay=self._retry_after(response),
+            )
         if message is None and status < 400:
             return data
         if message is not None and accept_error is not None and accept_error(status, data):
             return data
-        text = redact(str(message) if message is not None else f"HTTP {status} {response.reason_phrase}",
-                      secrets)
+        text = redact(
+            str(message) if message is not None else f"HTTP {status} {response.reason_phrase}", secrets
+        )
         error = errors.classify(call, status, text, attempts=attempt)
         if status in _NOT_PROCESSED_STATUSES:
             raise _Retry(error, processed=False)
@@ -328,7 +357,9 @@ class Transport:
             raise _Retry(error, processed=True)
         raise error
 
-    def _rate_limited(self, call: str, response: httpx.Response, text: str, attempt: int) -> errors.RateLimited:
+    def _rate_limited(
+        self, call: str, response: httpx.Response, text: str, attempt: int
+    ) -> errors.RateLimited:
         return errors.RateLimited(call, 429, text, retry_after=self._retry_after(response), attempts=attempt)
 
     def _retry_after(self, response: httpx.Response) -> float | None:
@@ -349,10 +380,15 @@ class Transport:
     def _log(self, call: str, status: int | None, started: float, attempt: int, failure: str | None) -> None:
         if not log.isEnabledFor(logging.DEBUG):
             return
-        duration_ms = (self._clock() - started) * 1000
-        log.debug("kasm %s: status=%s duration_ms=%.1f attempt=%d%s", call,
-                  status if status is not None else "-", duration_ms, attempt,
-                  f" error={failure}" if failure else "")
+        duration_ms = (self.clock() - started) * 1000
+        log.debug(
+            "kasm %s: status=%s duration_ms=%.1f attempt=%d%s",
+            call,
+            status if status is not None else "-",
+            duration_ms,
+            attempt,
+            f" error={failure}" if failure else "",
+        )
 
 
 def _json_object(response: httpx.Response) -> JSON | None:

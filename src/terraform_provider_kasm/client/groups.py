@@ -1,0 +1,184 @@
+"""Groups, their members and their images: ``client.groups`` (reference §2.3).
+
+A user may launch an image only through a group: user → group (``add_user``), group → image
+(``add_image``).
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import Any
+
+from . import convert, errors
+from ._area import Area, ignore_missing, member, members
+from .models import Group, GroupImage, GroupMember
+
+_MAX_PAGES = 10_000
+
+
+class Groups(Area):
+    def _list_json(self) -> builtins.list[Mapping[str, Any]]:
+        return members("get_groups", self._call("get_groups", {}, idempotent=True), "groups")
+
+    def list(self) -> builtins.list[Group]:
+        """Every group the key may see (``get_groups``; *Groups View*, *Groups View System* for
+        the built-in ones)."""
+        return [Group.from_json(g) for g in self._list_json()]
+
+    def find(self, group_id: str | None = None, *, name: str | None = None) -> Group | None:
+        """The group with this id (or exact name), or None. Kasm has no get-by-id: lists and filters."""
+        if group_id is not None:
+            wanted = convert.require_id(group_id, "group_id")
+            return next((g for g in self.list() if g.group_id == wanted), None)
+        if name is not None:
+            return next((g for g in self.list() if g.name == name), None)
+        raise ValueError("give group_id or name")
+
+    def get(self, group_id: str) -> Group:
+        """The group with this id; NotFound otherwise (*Groups View*)."""
+        group = self.find(group_id)
+        if group is None:
+            raise errors.NotFound("get_groups", 200, f"Group {group_id} does not exist", kind="group")
+        return group
+
+    def create(
+        self,
+        name: str,
+        *,
+        priority: int,
+        description: str | None = None,
+        group_metadata: Mapping[str, Any] | None = None,
+    ) -> Group:
+        """Create a group (``create_group``; *Groups Create*). ``priority`` is 1-4095, lower wins.
+        Conflict if the name exists. After an ambiguous failure the group is looked up by name
+        before any retry."""
+        target: dict[str, Any] = {"name": name, "priority": priority}
+        if description is not None:
+            target["description"] = description
+        if group_metadata is not None:
+            target["group_metadata"] = dict(group_metadata)
+
+        def recover() -> dict[str, Any] | None:
+            found = next((g for g in self._list_json() if g.get("name") == name), None)
+            return {"group": found} if found is not None else None
+
+        data = self._call("create_group", {"target_group": target}, idempotent=False, recover=recover)
+        return Group.from_json(member("create_group", data, "group"))
+
+    def update(
+        self,
+        group_id: str,
+        *,
+        name: str | None = None,
+        priority: int | None = None,
+        description: str | None = None,
+        group_metadata: Mapping[str, Any] | None = None,
+    ) -> Group:
+        """Change a group (``update_group``; *Groups Modify*, *Groups Modify System* for built-in
+        groups). None leaves a field unchanged."""
+        target: dict[str, Any] = {"group_id": convert.require_id(group_id, "group_id")}
+        for key, value in (("name", name), ("priority", priority), ("description", description)):
+            if value is not None:
+                target[key] = value
+        if group_metadata is not None:
+            target["group_metadata"] = dict(group_metadata)
+        data = self._call("update_group", {"target_group": target}, idempotent=True)
+        return Group.from_json(member("update_group", data, "group"))
+
+    def delete(self, group_id: str, *, force: bool = False, missing_ok: bool = False) -> None:
+        """Delete a group (``delete_group``; *Groups Delete*). Without ``force`` a group with
+        members gives Conflict; built-in groups cannot be deleted."""
+        body = {"target_group": {"group_id": convert.require_id(group_id, "group_id")}, "force": force}
+        ignore_missing(lambda: self._call("delete_group", body, idempotent=True), missing_ok)
+
+    # --- members ---------------------------------------------------------------------------------
+
+    def users(self, group_id: str, *, page_size: int = 100) -> builtins.list[GroupMember]:
+        """Every member of the group, all pages (``get_users_group``; *Groups View*)."""
+        gid = convert.require_id(group_id, "group_id")
+        found: dict[str, GroupMember] = {}
+        total: int | None = None
+        for page in range(_MAX_PAGES):
+            data = self._call(
+                "get_users_group",
+                {"target_group": {"group_id": gid}, "page": page, "page_size": page_size},
+                idempotent=True,
+            )
+            batch = [GroupMember.from_json(u) for u in members("get_users_group", data, "users")]
+            if isinstance(data.get("total"), int):
+                total = data["total"]
+            new = [m for m in batch if m.user_id not in found]
+            for m in new:
+                found[m.user_id] = m
+            if (total is not None and len(found) >= total) or len(batch) < page_size or not new:
+                break
+        if total is not None and len(found) < total:
+            raise errors.InvalidResponse(
+                "get_users_group", 200, f"paging stopped after {len(found)} of {total}"
+            )
+        return list(found.values())
+
+    def _is_member(self, group_id: str, user_id: str) -> bool:
+        data = self._call("get_user", {"target_user": {"user_id": user_id}}, idempotent=True)
+        groups = member("get_user", data, "user").get("groups") or []
+        return any(convert.kasm_id(g.get("group_id")) == group_id for g in groups if isinstance(g, Mapping))
+
+    def add_user(self, group_id: str, user_id: str) -> None:
+        """Put a user in the group (``add_user_group``; *Groups Modify*, *Groups Modify System*
+        for built-in groups). Conflict if already a member."""
+        gid = convert.require_id(group_id, "group_id")
+        uid = convert.require_id(user_id, "user_id")
+        body = {"target_user": {"user_id": uid}, "target_group": {"group_id": gid}}
+        self._call(
+            "add_user_group",
+            body,
+            idempotent=False,
+            recover=lambda: {} if self._is_member(gid, uid) else None,
+        )
+
+    def remove_user(self, group_id: str, user_id: str, *, missing_ok: bool = False) -> None:
+        """Take a user out of the group (``remove_user_group``; *Groups Modify*). NotFound
+        (kind "membership") if the user is not a member, unless ``missing_ok``."""
+        gid = convert.require_id(group_id, "group_id")
+        uid = convert.require_id(user_id, "user_id")
+        body = {"target_user": {"user_id": uid}, "target_group": {"group_id": gid}}
+        ignore_missing(
+            lambda: self._call(
+                "remove_user_group",
+                body,
+                idempotent=False,
+                recover=lambda: None if self._is_member(gid, uid) else {},
+            ),
+            missing_ok,
+        )
+
+    # --- images ----------------------------------------------------------------------------------
+
+    def _images_json(self, gid: str) -> builtins.list[Mapping[str, Any]]:
+        data = self._call("get_images_group", {"target_group": {"group_id": gid}}, idempotent=True)
+        return members("get_images_group", data, "images")
+
+    def images(self, group_id: str) -> builtins.list[GroupImage]:
+        """The images members of the group may launch (``get_images_group``; *Groups View*)."""
+        return [GroupImage.from_json(i) for i in self._images_json(convert.require_id(group_id, "group_id"))]
+
+    def add_image(self, group_id: str, image_id: str) -> None:
+        """Let the group's members launch an image (``add_images_group``; *Groups Modify*).
+        Kasm 1.15 would store a duplicate link, so a retry first checks whether the link exists."""
+        gid = convert.require_id(group_id, "group_id")
+        iid = convert.require_id(image_id, "image_id")
+        body = {"target_group": {"group_id": gid}, "target_image": {"image_id": iid}}
+
+        def recover() -> dict[str, Any] | None:
+            linked = any(convert.kasm_id(i.get("image_id")) == iid for i in self._images_json(gid))
+            return {} if linked else None
+
+        self._call("add_images_group", body, idempotent=False, recover=recover)
+
+    def remove_image(self, group_id: str, image_id: str, *, missing_ok: bool = False) -> None:
+        """Stop the group's members launching an image (``remove_images_group``; *Groups Modify*)."""
+        gid = convert.require_id(group_id, "group_id")
+        iid = convert.require_id(image_id, "image_id")
+        body = {"target_group": {"group_id": gid}, "target_image": {"image_id": iid}}
+        ignore_missing(lambda: self._call("remove_images_group", body, idempotent=True), missing_ok)
