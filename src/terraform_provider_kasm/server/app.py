@@ -1,0 +1,221 @@
+"""The ASGI app: `create_app(settings)`.
+
+Layers: `routes/` (one module per API area: the endpoint registry entries) → `services/` (Kasm's rules)
+→ `storage/` (SQLAlchemy tables, migrations). `endpoints.py` runs every call the same way: parse the
+JSON body as CherryPy would, authenticate and authorise (Kasm's outcome matrix), run the handler in one
+transaction, answer JSON. `faults.py` wraps the whole app (fault injection, latency, call counting).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from .. import __version__
+from .endpoints import Endpoint, authenticate
+from .errors import KasmCrash, KasmError, KasmHttpError, error_page, unhandled_page
+from .faults import CallCounter, FaultMiddleware, Faults, Receive, Scope, Send
+from .models.common import ErrorMessage
+from .routes import AREAS
+from .seed import SeedResult, seed
+from .settings import ServerSettings
+from .storage.db import Database
+
+log = logging.getLogger(__name__)
+
+KASM_PREFIXES = ("/api/public", "/api/admin")
+
+
+@dataclass
+class ServerState:
+    """What the app keeps at `app.state.kasm` (the fixtures and the CLI read it too)."""
+
+    settings: ServerSettings
+    db: Database
+    faults: Faults
+    calls: CallCounter
+    seeded: SeedResult
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+
+
+async def kasm_body(request: Request) -> dict[str, Any]:
+    """The JSON body as Kasm (CherryPy `json_in`) reads it."""
+    raw = await request.body()
+    if not raw.strip():
+        # No entity: `cherrypy.request.json` is missing and the handler fails.
+        raise KasmCrash("request has no JSON body")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "text/javascript"):
+        raise KasmHttpError(415)
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise KasmHttpError(400) from exc
+    if not isinstance(data, dict):
+        # Kasm calls `.get` on the body.
+        raise KasmCrash("JSON body is not an object")
+    return data
+
+
+def run_endpoint(state: ServerState, endpoint: Endpoint, request: Request, body: dict[str, Any]) -> Response:
+    try:
+        with state.db.session(write=endpoint.writes) as db:
+            call = authenticate(endpoint, db, body, request.headers, state.settings)
+            result = endpoint.handler(call)
+            db.commit()
+        return JSONResponse(dict(result))
+    except (KasmError, KasmCrash, KasmHttpError) as exc:
+        if isinstance(exc, KasmCrash):
+            log.warning("%s: emulating Kasm's unhandled error: %s", endpoint.name, exc)
+        return exc.response()
+    except Exception:
+        log.exception("%s: unhandled error", endpoint.name)
+        return unhandled_page(emulated=False)
+
+
+def _route(state: ServerState, endpoint: Endpoint) -> Callable[..., Response]:
+    def route(request: Request, body: Annotated[dict[str, Any], Depends(kasm_body)]) -> Response:
+        return run_endpoint(state, endpoint, request, body)
+
+    route.__name__ = endpoint.name
+    route.__doc__ = endpoint.handler.__doc__
+    return route
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    db = Database(settings.database_url, echo=settings.echo_sql)
+    db.migrate()
+    seeded = seed(db, settings) if settings.seed else SeedResult()
+    state = ServerState(
+        settings=settings, db=db, faults=Faults.parse_all(settings.faults), calls=CallCounter(), seeded=seeded
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = KasmApp(
+        title="Kasm Workspaces Developer API (local compatible server)",
+        version=__version__,
+        description=(
+            "Every call is `POST /api/public/<name>` (alias `/api/admin/<name>`) with a JSON body carrying "
+            "`api_key` and `api_key_secret` (or the `api-key`/`api-key-secret` headers). Failures are "
+            '`{"error_message": ...}`, often with HTTP 200, as in Kasm 1.15.'
+        ),
+        lifespan=lifespan,
+    )
+    app.state.kasm = state
+    # Tests add faults at run time: `app.state.faults.add("get_images=503,times=2")`.
+    app.state.faults = state.faults
+
+    for area in AREAS:
+        for endpoint in area.endpoints:
+            if endpoint.name in state.endpoints:
+                raise ValueError(f"endpoint {endpoint.name} is registered twice")
+            state.endpoints[endpoint.name] = endpoint
+            route = _route(state, endpoint)
+            responses: dict[int | str, dict[str, Any]] = {
+                400: {"model": ErrorMessage, "description": "Invalid request (some endpoints)"},
+                401: {"model": ErrorMessage, "description": "Unauthorized"},
+                403: {"model": ErrorMessage, "description": "Access Denied"},
+                500: {"description": "Unhandled error (HTML page)"},
+            }
+            if endpoint.response_model is not None:
+                responses[200] = {
+                    "model": endpoint.response_model,
+                    "description": 'Success, or `{"error_message": ...}` for a handled error',
+                }
+            for prefix in KASM_PREFIXES:
+                app.add_api_route(
+                    f"{prefix}/{endpoint.name}",
+                    route,
+                    methods=["POST"],
+                    name=endpoint.name if prefix == "/api/public" else f"admin_{endpoint.name}",
+                    operation_id=endpoint.name if prefix == "/api/public" else f"admin_{endpoint.name}",
+                    summary=endpoint.summary,
+                    tags=[endpoint.area],
+                    include_in_schema=prefix == "/api/public",
+                    responses=responses,
+                    response_class=JSONResponse,
+                )
+
+    @app.get("/_local/calls", include_in_schema=False)
+    def local_calls() -> dict[str, dict[str, int]]:
+        """Calls received per Kasm endpoint (not a Kasm endpoint; for benchmarks and tests)."""
+        return {"calls": state.calls.snapshot()}
+
+    @app.post("/_local/calls/reset", include_in_schema=False)
+    def local_calls_reset() -> dict[str, Any]:
+        state.calls.reset()
+        return {}
+
+    for exc_type in (KasmError, KasmCrash, KasmHttpError):
+        app.add_exception_handler(exc_type, _kasm_exception_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
+    app.openapi = lambda: _openapi(app, state)  # type: ignore[method-assign]
+    app.kasm_middleware = FaultMiddleware(
+        partial(FastAPI.__call__, app), faults=state.faults, calls=state.calls, latency_ms=settings.latency_ms
+    )
+    return app
+
+
+class KasmApp(FastAPI):
+    """FastAPI with the fault/latency/counting layer in front of everything (even Starlette's error
+    middleware), where uvicorn's `send` still reaches the connection a `reset` fault must drop."""
+
+    kasm_middleware: FaultMiddleware | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.kasm_middleware is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.kasm_middleware(scope, receive, send)
+
+
+async def _kasm_exception_handler(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KasmError | KasmCrash | KasmHttpError)
+    return exc.response()
+
+
+async def _http_exception_handler(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 405:
+        # CherryPy runs the handler for any method; without a JSON body it fails.
+        return unhandled_page(emulated=True)
+    return error_page(exc.status_code)
+
+
+def _openapi(app: FastAPI, state: ServerState) -> dict[str, Any]:
+    """FastAPI's document plus the request bodies (parsed by hand, so FastAPI does not see them)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for endpoint in state.endpoints.values():
+        if endpoint.request_model is None:
+            continue
+        model_schema = endpoint.request_model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(model_schema.pop("$defs", {}))
+        components[endpoint.request_model.__name__] = model_schema
+        operation = schema["paths"][f"/api/public/{endpoint.name}"]["post"]
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{endpoint.request_model.__name__}"}
+                }
+            },
+        }
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,202 @@
+"""The endpoint registry: every Kasm call, its required permissions, and how a call is run.
+
+Adding an API area: create ``routes/<area>.py`` with ``endpoints = EndpointGroup("<area>")``, decorate one
+handler per Kasm call, and list the module in ``routes/__init__.py``::
+
+    @endpoints.endpoint("get_zones", actions=[Permission.ZONES_VIEW], read_only=True,
+                        request=GetZonesRequest, response=GetZonesResponse)
+    def get_zones(call: KasmCall) -> dict[str, Any]:
+        return zones_service.get_zones(call)
+
+`actions`: the endpoint's `requested_actions` (holding any one passes the gate). `read_only`: whether a
+read-only API key may call it (Kasm's flag, quirks included). `writes`: whether the handler writes (on
+SQLite it then takes the write lock at BEGIN); defaults to ``not read_only``.
+Handlers raise `KasmError` for Kasm's handled errors and return the JSON body of a success.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import KasmError
+from .permissions import Permission, any_authorized, is_authorized
+from .settings import ServerSettings
+from .storage.tables import ApiConfig, GroupPermission, Kasm, User, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class KasmCall:
+    """One authenticated call, handed to the endpoint's handler."""
+
+    name: str
+    body: dict[str, Any]
+    db: Session
+    api: ApiConfig
+    permissions: frozenset[int]
+    settings: ServerSettings
+    # The request's Host header (Kasm builds login URLs and session hostnames from it).
+    host: str
+    # Set when the body has a top-level `user_id` (impersonation, needs Users Auth Session).
+    user: User | None = None
+    kasm: Kasm | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def can(self, *actions: Permission) -> bool:
+        """Whether the key holds any of `actions` (Global Admin covers every action but User)."""
+        return any(is_authorized(self.permissions, a) for a in actions)
+
+    @property
+    def caller_name(self) -> str:
+        return self.user.username if self.user is not None else self.api.name
+
+
+Handler = Callable[[KasmCall], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    area: str
+    actions: tuple[Permission, ...]
+    read_only: bool
+    writes: bool
+    handler: Handler
+    request_model: type[BaseModel] | None = None
+    response_model: type[BaseModel] | None = None
+    summary: str | None = None
+
+
+class EndpointGroup:
+    """The endpoints of one API area (one routes module)."""
+
+    def __init__(self, area: str) -> None:
+        self.area = area
+        self.endpoints: list[Endpoint] = []
+
+    def endpoint(
+        self,
+        name: str,
+        *,
+        actions: Sequence[Permission],
+        read_only: bool,
+        writes: bool | None = None,
+        request: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            doc = (handler.__doc__ or "").strip()
+            self.endpoints.append(
+                Endpoint(
+                    name=name,
+                    area=self.area,
+                    actions=tuple(actions),
+                    read_only=read_only,
+                    writes=(not read_only) if writes is None else writes,
+                    handler=handler,
+                    request_model=request,
+                    response_model=response,
+                    summary=doc.splitlines()[0] if doc else None,
+                )
+            )
+            return handler
+
+        return register
+
+
+# --- secrets ---------------------------------------------------------------------------------------
+
+
+def hash_secret(secret: str, salt: str) -> str:
+    """Kasm's scheme: sha256 of secret + salt (hex)."""
+    return hashlib.sha256((secret + salt).encode()).hexdigest()
+
+
+def secret_matches(secret: str, salt: str, expected_hash: str) -> bool:
+    return hmac.compare_digest(hash_secret(secret, salt), expected_hash)
+
+
+# --- ids -------------------------------------------------------------------------------------------
+
+
+def parse_id(value: Any) -> str | None:
+    """A Kasm id in either form (hex or dashed) as 32-hex, or None if it is not a uuid."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value.strip()).hex
+    except ValueError:
+        return None
+
+
+def dashed(hex_id: str) -> str:
+    return str(uuid.UUID(hex_id))
+
+
+# --- authentication (Kasm 1.15 `Authenticated`, checks in Kasm's order) ----------------------------
+
+
+def api_permissions(db: Session, api_id: str) -> frozenset[int]:
+    rows = db.scalars(select(GroupPermission.permission_id).where(GroupPermission.api_id == api_id))
+    return frozenset(rows)
+
+
+def authenticate(
+    endpoint: Endpoint,
+    db: Session,
+    body: dict[str, Any],
+    headers: Mapping[str, str],
+    settings: ServerSettings,
+) -> KasmCall:
+    key = headers.get("api-key") or body.get("api_key")
+    secret = headers.get("api-key-secret") or body.get("api_key_secret")
+    if not key or not secret:
+        raise KasmError("Invalid Request", 400)
+    api = db.scalar(select(ApiConfig).where(ApiConfig.api_key == key)) if isinstance(key, str) else None
+    if (
+        api is None
+        or not isinstance(secret, str)
+        or not secret_matches(secret, api.salt, api.api_key_secret_hash)
+        or not api.enabled
+    ):
+        raise KasmError("Access Denied", 403)
+    if api.expires is not None and api.expires < utcnow():
+        raise KasmError("Access has expired", 401)
+    if api.read_only and not endpoint.read_only:
+        raise KasmError("Unauthorized", 401)
+    permissions = api_permissions(db, api.api_id)
+    call = KasmCall(
+        name=endpoint.name,
+        body=body,
+        db=db,
+        api=api,
+        permissions=permissions,
+        settings=settings,
+        host=headers.get("host", "localhost"),
+    )
+    if "user_id" in body:
+        if not is_authorized(permissions, Permission.USERS_AUTH_SESSION):
+            raise KasmError(f"API Key ({api.name}) is not authorized to impersonate a user.", 401)
+        user_id = parse_id(body["user_id"])
+        call.user = db.get(User, user_id) if user_id else None
+        if call.user is None:
+            raise KasmError(f"Invalid user_id ({body['user_id']})", 400)
+    if "kasm_id" in body:
+        kasm_id = parse_id(body["kasm_id"])
+        call.kasm = db.get(Kasm, kasm_id) if kasm_id else None
+        if call.kasm is None:
+            raise KasmError(f"Invalid kasm_id ({body['kasm_id']})", 400)
+    if not any_authorized(permissions, endpoint.actions):
+        raise KasmError("Unauthorized", 401)
+    return call

@@ -1,0 +1,8 @@
+"""One module per API area; each defines `endpoints = EndpointGroup(...)`. Add new areas to `AREAS`."""
+
+from __future__ import annotations
+
+from ..endpoints import EndpointGroup
+from . import images
+
+AREAS: list[EndpointGroup] = [images.endpoints]

@@ -1,0 +1,1 @@
+"""Services: Kasm's rules for each API area, on top of the storage tables."""

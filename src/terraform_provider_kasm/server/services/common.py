@@ -1,0 +1,85 @@
+"""Helpers shared by the services: Kasm's input conventions and output formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..errors import KasmCrash
+
+SANITIZED = "**********"
+
+
+def kasm_time(value: datetime | None) -> str | None:
+    """Kasm renders datetimes as `str(datetime)`: naive UTC, space separator."""
+    return None if value is None else str(value)
+
+
+def is_sanitized(value: Any) -> bool:
+    """A value made only of `*` means "unchanged" (a masked secret sent back)."""
+    return isinstance(value, str) and value != "" and set(value) == {"*"}
+
+
+def parse_multiline(value: Any, *, to_lower: bool = False) -> list[str]:
+    """Kasm's `parse_multiline_input`: split on newlines, strip, drop empties, de-duplicate in order."""
+    if not isinstance(value, str):
+        # Kasm calls `.split` on it: anything but a string is an unhandled error.
+        raise KasmCrash(f"parse_multiline_input on {type(value).__name__}")
+    seen: dict[str, None] = {}
+    for line in value.split("\n"):
+        item = line.strip()
+        if to_lower:
+            item = item.lower()
+        if item:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def as_int(value: Any, *, bits: int = 32) -> int:
+    """`int(value)` as Kasm does it; what Python cannot convert, or the column cannot hold, is an
+    unhandled error there."""
+    try:
+        result = int(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise KasmCrash(f"int({value!r})") from exc
+    if not -(2 ** (bits - 1)) <= result < 2 ** (bits - 1):
+        raise KasmCrash(f"{result} does not fit the column")
+    return result
+
+
+def as_float(value: Any) -> float:
+    try:
+        result = float(value)
+    except (TypeError, ValueError) as exc:
+        raise KasmCrash(f"float({value!r})") from exc
+    if result != result or result in (float("inf"), float("-inf")):
+        raise KasmCrash(f"float({value!r}) is not storable")
+    return result
+
+
+def truncated(value: Any, length: int) -> str:
+    """`value[:length]` as Kasm does it (a non-string is an unhandled error there)."""
+    if not isinstance(value, str):
+        raise KasmCrash(f"slicing {type(value).__name__}")
+    return value[:length]
+
+
+def optional_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise KasmCrash(f"text column given {type(value).__name__}")
+    return value
+
+
+def target(body: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """`body[key]` when it is a non-empty object; None when missing or empty (Kasm: "Missing ...").
+
+    Any other truthy value makes Kasm call `.get` on a non-dict: an unhandled error.
+    """
+    value = body.get(key)
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise KasmCrash(f"{key} is a {type(value).__name__}")
+    return value

@@ -1,0 +1,433 @@
+"""Images ("workspaces"): Kasm 1.15's `create_image`/`update_image`/`delete_image`/`get_images` rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..endpoints import KasmCall, parse_id
+from ..errors import KasmCrash, KasmError
+from ..models.images import ImageOut, ListedImageOut
+from ..permissions import Permission
+from ..storage.tables import Image, Kasm, Zone, utcnow
+from .common import (
+    SANITIZED,
+    as_float,
+    as_int,
+    is_sanitized,
+    optional_text,
+    parse_multiline,
+    target,
+    truncated,
+)
+
+# The keyword arguments of Kasm's `create_update_image`; any other key is a TypeError (HTTP 500).
+IMAGE_KEYS = frozenset(
+    [
+        "image_id",
+        "image_name",
+        "cores",
+        "description",
+        "docker_registry",
+        "docker_token",
+        "docker_user",
+        "enabled",
+        "friendly_name",
+        "hash",
+        "memory",
+        "name",
+        "x_res",
+        "y_res",
+        "run_config",
+        "restrict_to_network",
+        "restrict_network_names",
+        "restrict_to_server",
+        "server_id",
+        "persistent_profile_path",
+        "volume_mappings",
+        "image_src",
+        "exec_config",
+        "restrict_to_zone",
+        "zone_id",
+        "filter_policy_id",
+        "filter_policy_force_disabled",
+        "session_time_limit",
+        "categories",
+        "allow_network_selection",
+        "require_gpu",
+        "gpu_count",
+        "hidden",
+        "notes",
+        "image_type",
+        "server_pool_id",
+        "link_url",
+        "cpu_allocation_method",
+        "uncompressed_size_mb",
+        "launch_config",
+        "connection_info",
+    ]
+)
+JSON_FIELDS = ("volume_mappings", "run_config", "exec_config", "connection_info", "launch_config")
+# Changing these needs both Images Modify and Images Modify Resources.
+RESOURCE_FIELDS = (
+    "require_gpu",
+    "gpu_count",
+    "memory",
+    "cores",
+    "cpu_allocation_method",
+    "volume_mappings",
+    "run_config",
+    "persistent_profile_path",
+    "uncompressed_size_mb",
+    "docker_registry",
+    "docker_token",
+    "docker_user",
+    "hash",
+    "exec_config",
+)
+PROFILE_BIND = {"mode": "rw", "bind": "/home/kasm-user", "required": True, "gid": 1000, "uid": 1000}
+MISSING = "Invalid Request: Missing required parameters"
+
+
+def image_out(image: Image, now: datetime) -> dict[str, Any]:
+    return _image_model(ImageOut, image, now).model_dump(by_alias=True)
+
+
+def listed_image_out(image: Image, now: datetime) -> dict[str, Any]:
+    return _image_model(ListedImageOut, image, now, server={}, server_pool={}).model_dump(by_alias=True)
+
+
+def _image_model(model: type[ImageOut], image: Image, now: datetime, **extra: Any) -> ImageOut:
+    categories = list(image.categories or [])
+    return model(
+        image_id=image.image_id,
+        cores=image.cores,
+        description=image.description,
+        docker_registry=image.docker_registry,
+        docker_token=SANITIZED if image.docker_token else image.docker_token,
+        docker_user=image.docker_user,
+        enabled=image.enabled,
+        friendly_name=image.friendly_name,
+        hash=image.hash,
+        memory=image.memory,
+        name=image.name,
+        x_res=image.x_res,
+        y_res=image.y_res,
+        imageAttributes=[],
+        restrict_to_network=image.restrict_to_network,
+        restrict_network_names=list(image.restrict_network_names or []),
+        restrict_to_server=image.restrict_to_server,
+        server_id=image.server_id,
+        persistent_profile_config=(
+            {image.persistent_profile_path: dict(PROFILE_BIND)} if image.persistent_profile_path else {}
+        ),
+        volume_mappings=image.volume_mappings or {},
+        run_config=image.run_config or {},
+        image_src=image.image_src,
+        available=image.available_at is not None and image.available_at <= now,
+        exec_config=image.exec_config or {},
+        restrict_to_zone=image.restrict_to_zone,
+        zone_id=image.zone_id,
+        zone_name=image.zone.zone_name if image.zone is not None else None,
+        persistent_profile_path=image.persistent_profile_path,
+        filter_policy_id=image.filter_policy_id,
+        filter_policy_name=None,
+        filter_policy_force_disabled=image.filter_policy_force_disabled,
+        session_time_limit=image.session_time_limit,
+        categories=categories,
+        default_category=categories[0] if categories else "",
+        allow_network_selection=image.allow_network_selection,
+        require_gpu=image.require_gpu,
+        gpu_count=image.gpu_count,
+        hidden=image.hidden,
+        notes=image.notes,
+        image_type=image.image_type,
+        server_pool_id=image.server_pool_id,
+        link_url=image.link_url,
+        cpu_allocation_method=image.cpu_allocation_method,
+        uncompressed_size_mb=image.uncompressed_size_mb,
+        launch_config=image.launch_config or {},
+        **extra,
+    )
+
+
+def sort_key(image: Image) -> tuple[str, str]:
+    """`get_images` order: friendly_name, then image_id (stable, the same on SQLite and PostgreSQL)."""
+    return (image.friendly_name or "", image.image_id)
+
+
+def get_images(call: KasmCall) -> dict[str, Any]:
+    now = utcnow()
+    images = sorted(call.db.scalars(select(Image)), key=sort_key)
+    return {"images": [listed_image_out(image, now) for image in images]}
+
+
+def _validate(call: KasmCall, spec: dict[str, Any]) -> dict[str, Any]:
+    """Kasm's checks before `create_update_image`, in Kasm's order. Returns parsed values."""
+    parsed: dict[str, Any] = {}
+    for prop in JSON_FIELDS:
+        if prop not in spec:
+            continue
+        value = spec[prop]
+        if value == "":
+            parsed[prop] = {}
+            continue
+        try:
+            parsed[prop] = json.loads(value)
+        except (TypeError, ValueError) as exc:
+            raise KasmError(f"Invalid json format for {prop}") from exc
+        if not isinstance(parsed[prop], dict):
+            raise KasmError(f"Invalid json format for {prop}")
+    if "volume_mappings" in parsed:
+        _check_volume_mappings(parsed["volume_mappings"])
+    if "launch_config" in parsed:
+        _check_launch_config(parsed["launch_config"])
+    if "categories" in spec and spec["categories"] is not None:
+        parsed["categories"] = [] if spec["categories"] == "" else parse_multiline(spec["categories"])
+    path = spec.get("persistent_profile_path")
+    if path:
+        if not isinstance(path, str):
+            raise KasmCrash("persistent_profile_path is not a string")
+        if "{username}" not in path and "{user_id}" not in path:
+            raise KasmError(
+                "Invalid Request:Persistent Profile Path must contain either (username} or {user_id} "
+                "as part of the path"
+            )
+    if spec.get("restrict_to_network") and not spec.get("restrict_network_names"):
+        raise KasmError(
+            "Invalid Request: Docker Network Names is required if Restrict Image to Docker Network is True"
+        )
+    if spec.get("restrict_to_server"):
+        server_id = spec.get("server_id")
+        if not server_id:
+            raise KasmError("Invalid Request: server_id required if restrict_to_server is True")
+        if parse_id(server_id) is None:
+            raise KasmError("Invalid Request: server_id must be a uuid")
+        # This server has no docker agents/servers, so no server id exists.
+        raise KasmError(f"Invalid Request: No Server exists with id ({server_id})")
+    if spec.get("restrict_to_zone"):
+        zone_id = spec.get("zone_id")
+        if not zone_id:
+            raise KasmError("Invalid Request: zone_id required if restrict_to_zone is True")
+        zone_hex = parse_id(zone_id)
+        if zone_hex is None:
+            raise KasmError("Invalid Request: zone_id must be a uuid")
+        if call.db.get(Zone, zone_hex) is None:
+            raise KasmError(f"Invalid Request: No Zone exists with id ({zone_id})")
+    if "filter_policy_id" in spec:
+        policy = spec["filter_policy_id"]
+        if policy == "force_disabled":
+            parsed["filter_policy"] = (None, True)
+        elif policy in ("inherit", "", None):
+            parsed["filter_policy"] = (None, False)
+        elif parse_id(policy) is None:
+            raise KasmError("Invalid Request: filter_policy_id must be a uuid")
+        else:
+            # No web filter policies exist on this server.
+            raise KasmError(f"Invalid Request: No Filter Policy exists with id ({policy})")
+    unknown = sorted(set(spec) - IMAGE_KEYS)
+    if unknown:
+        raise KasmCrash(f"create_update_image() got an unexpected keyword argument '{unknown[0]}'")
+    return parsed
+
+
+def _check_volume_mappings(mappings: dict[str, Any]) -> None:
+    for source, mapping in mappings.items():
+        if not isinstance(mapping, dict):
+            raise KasmError(f"Invalid volume_mappings: mapping for ({source}) must be an object")
+        for key in ("bind", "mode"):
+            if not isinstance(mapping.get(key), str) or not mapping[key]:
+                raise KasmError(f"Invalid volume_mappings: ({source}) is missing '{key}'")
+
+
+def _check_launch_config(config: dict[str, Any]) -> None:
+    form = config.get("launch_form", [])
+    if not isinstance(form, list) or not all(isinstance(item, dict) for item in form):
+        raise KasmError("Invalid launch_config: launch_form must be a list of objects")
+
+
+def _id_or_none(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    hex_id = parse_id(value)
+    if hex_id is None:
+        raise KasmCrash(f"badly formed uuid {value!r}")
+    return hex_id
+
+
+def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str, Any]) -> None:
+    """Kasm's `create_update_image`: assigns what was given; some fields are assigned even when missing."""
+    now = utcnow()
+    if spec.get("name") is not None:
+        name = truncated(spec["name"], 255)
+        if name != image.name:
+            image.name = name
+            # A simulated `docker pull` on the (imaginary) agents.
+            image.available_at = now + timedelta(seconds=call.settings.image_pull_seconds)
+    for key in ("friendly_name", "image_src", "link_url", "image_type", "cpu_allocation_method"):
+        if spec.get(key) is not None:
+            setattr(image, key, truncated(spec[key], 255))
+    for key in ("description", "notes"):
+        if spec.get(key) is not None:
+            setattr(image, key, optional_text(spec[key]))
+    if spec.get("docker_token") is not None and not is_sanitized(spec["docker_token"]):
+        image.docker_token = optional_text(spec["docker_token"]) or None
+    # Assigned whether or not they were sent (so omitting them clears them), as in Kasm 1.15.
+    image.docker_registry = _optional_truncated(spec.get("docker_registry"))
+    image.docker_user = _optional_truncated(spec.get("docker_user"))
+    image.hash = _optional_truncated(spec.get("hash"))
+    image.server_id = _id_or_none(spec.get("server_id"))
+    image.persistent_profile_path = _optional_truncated(spec.get("persistent_profile_path"))
+    image.hidden = bool(spec.get("hidden"))
+    image.gpu_count = as_int(spec.get("gpu_count") or 0)
+    if "filter_policy" in parsed:
+        image.filter_policy_id, image.filter_policy_force_disabled = parsed["filter_policy"]
+    else:
+        image.filter_policy_id = None
+    if spec.get("enabled") is True or spec.get("enabled") is False:
+        image.enabled = spec["enabled"]
+    if spec.get("cores") is not None:
+        image.cores = as_float(spec["cores"])
+    if spec.get("memory") is not None:
+        image.memory = as_int(spec["memory"], bits=64)
+    for key in ("x_res", "y_res", "uncompressed_size_mb"):
+        if spec.get(key) is not None:
+            setattr(image, key, as_int(spec[key]))
+    if "session_time_limit" in spec:
+        limit = spec["session_time_limit"]
+        image.session_time_limit = None if limit in (None, "") else as_int(limit)
+    for key in (
+        "restrict_to_network",
+        "restrict_to_server",
+        "restrict_to_zone",
+        "allow_network_selection",
+        "require_gpu",
+        "filter_policy_force_disabled",
+    ):
+        if spec.get(key) is not None and not (
+            key == "filter_policy_force_disabled" and "filter_policy" in parsed
+        ):
+            setattr(image, key, bool(spec[key]))
+    if "restrict_network_names" in spec and spec["restrict_network_names"] is not None:
+        names = spec["restrict_network_names"]
+        if isinstance(names, str):
+            names = parse_multiline(names)
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise KasmCrash("restrict_network_names must be a list of strings")
+        image.restrict_network_names = names
+    if "zone_id" in spec:
+        image.zone_id = _id_or_none(spec["zone_id"])
+    if "server_pool_id" in spec:
+        image.server_pool_id = _id_or_none(spec["server_pool_id"])
+    for prop in JSON_FIELDS:
+        if prop in parsed:
+            setattr(image, prop, parsed[prop])
+    if "categories" in parsed:
+        image.categories = parsed["categories"]
+
+
+def _optional_truncated(value: Any) -> str | None:
+    return None if value is None else truncated(value, 255)
+
+
+def create_image(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_image")
+    if spec is None:
+        raise KasmError(MISSING)
+    parsed = _validate(call, spec)
+    image = Image(
+        cores=1.0,
+        memory=768000000,
+        enabled=True,
+        x_res=800,
+        y_res=600,
+        restrict_network_names=[],
+        volume_mappings={},
+        run_config={},
+        exec_config={},
+        launch_config={},
+        categories=[],
+        image_type="Container",
+        cpu_allocation_method="Inherit",
+        uncompressed_size_mb=0,
+        restrict_to_network=False,
+        restrict_to_server=False,
+        restrict_to_zone=False,
+        allow_network_selection=False,
+        require_gpu=False,
+        filter_policy_force_disabled=False,
+    )
+    _apply(call, image, spec, parsed)
+    call.db.add(image)
+    call.db.flush()
+    call.db.refresh(image)
+    return {"image": image_out(image, utcnow())}
+
+
+def update_image(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_image")
+    if spec is None or not spec.get("image_id"):
+        raise KasmError(MISSING)
+    image_hex = parse_id(spec["image_id"])
+    image = call.db.get(Image, image_hex) if image_hex else None
+    if image is None:
+        caller = call.user.user_id if call.user is not None else call.api.api_id
+        raise KasmError(
+            f"User ({caller}) attempted to update an image ({spec['image_id']}) that does not exist."
+        )
+    if not (call.can(Permission.IMAGES_MODIFY) and call.can(Permission.IMAGES_MODIFY_RESOURCES)):
+        _check_resource_changes(call, image, spec)
+    parsed = _validate(call, spec)
+    _apply(call, image, spec, parsed)
+    call.db.flush()
+    return {"image": image_out(image, utcnow())}
+
+
+def _check_resource_changes(call: KasmCall, image: Image, spec: dict[str, Any]) -> None:
+    """Without both image permissions the resource fields must be sent unchanged (missing: KeyError)."""
+    for key in RESOURCE_FIELDS:
+        if key not in spec:
+            raise KasmCrash(f"KeyError: '{key}'")
+        if _differs(image, key, spec[key]):
+            raise KasmError(
+                f"User ({call.caller_name}) is not authorized to make these changes to the image."
+            )
+
+
+def _differs(image: Image, key: str, value: Any) -> bool:
+    current = getattr(image, key)
+    try:
+        if key in ("volume_mappings", "run_config", "exec_config"):
+            return (json.loads(value) if value else {}) != (current or {})
+        if key == "cores":
+            return float(value) != current
+        if key in ("memory", "gpu_count", "uncompressed_size_mb"):
+            return int(value or 0) != current
+        if key == "require_gpu":
+            return bool(value) != current
+        if key == "docker_token":
+            return not is_sanitized(value) and (value or None) != current
+        return (value or None) != current
+    except (TypeError, ValueError):
+        return True
+
+
+def delete_image(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_image")
+    if spec is None or not spec.get("image_id"):
+        raise KasmError(MISSING)
+    image_hex = parse_id(spec["image_id"])
+    image = call.db.get(Image, image_hex) if image_hex else None
+    if image is None:
+        raise KasmError(f"Image({spec['image_id']}) Does not Exist")
+    sessions = call.db.scalar(select(func.count()).select_from(Kasm).where(Kasm.image_id == image.image_id))
+    if sessions:
+        raise KasmError(
+            f"Image ({image.friendly_name}): ID ({image.image_id}) currently has ({sessions}) associated "
+            "Kasm(s) and cannot be deleted"
+        )
+    call.db.delete(image)
+    return {}

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables (`tables`), engine/session handling and migrations (`db`)."""

@@ -1,0 +1,118 @@
+"""Engine, transactions and schema migrations.
+
+SQLite (the default) runs in WAL mode with a busy timeout and foreign keys on; write transactions start
+with ``BEGIN IMMEDIATE`` so concurrent writers queue on the lock instead of failing with
+"database is locked" when a read transaction tries to upgrade. Any other SQLAlchemy URL (PostgreSQL via
+psycopg) is used as is.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+# Set per transaction by `Database.session(write=...)`; read by the SQLite "begin" hook.
+_begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("kasm_begin_immediate", default=False)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _normalise_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here (the driver we ship), not psycopg2."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    url = _normalise_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    database = parsed.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        echo=echo,
+        # One connection per checkout keeps SQLite's locking simple across threads; opening a SQLite
+        # file is cheap.
+        poolclass=NullPool if database not in ("", ":memory:") else None,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook below emit BEGIN itself (pysqlite's implicit BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """The engine plus a session factory; one instance per app."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = _normalise_url(url)
+        self.engine = make_engine(self.url, echo=echo)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        """One transaction: committed by the caller, rolled back on any exception or if left open."""
+        token = _begin_immediate.set(write)
+        try:
+            with self._sessions() as db:
+                try:
+                    yield db
+                except BaseException:
+                    db.rollback()
+                    raise
+        finally:
+            _begin_immediate.reset(token)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (the migrations ship inside the package)."""
+        config = Config()
+        config.set_main_option("script_location", str(migrations_path()))
+        # BEGIN IMMEDIATE on SQLite: two servers starting on one file migrate one after the other.
+        token = _begin_immediate.set(True)
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            _begin_immediate.reset(token)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def migrations_path() -> Path:
+    return Path(str(resources.files("terraform_provider_kasm.server.storage") / "migrations"))
