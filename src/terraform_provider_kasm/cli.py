@@ -1,0 +1,86 @@
+"""The ``terraform-provider-kasm`` command.
+
+With no arguments it is the Terraform plugin (when Terraform's magic cookie is set; otherwise it prints
+a hint and exits 1). Subcommands: ``install``, ``uninstall``, ``version``, ``server``. Imports are
+lazy: the plugin path loads only what the handshake needs.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def _serve_plugin() -> int:
+    from .tfplugin.server import serve
+
+    def factory():  # type: ignore[no-untyped-def]
+        from .provider.provider import provider_factory
+
+        return provider_factory()
+
+    return serve(factory)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        from .tfplugin.handshake import NOT_A_PLUGIN_MESSAGE, has_magic_cookie
+
+        if has_magic_cookie():
+            return _serve_plugin()
+        sys.stderr.write(NOT_A_PLUGIN_MESSAGE)
+        return 1
+    if args[0] == "server":
+        # The server has its own argument parser; hand it everything after "server".
+        try:
+            from .server.cli import main as server_main
+        except ImportError as e:
+            sys.stderr.write(
+                f"The local Kasm server needs the 'server' extra ({e.name or e}): "
+                "pip install 'terraform-provider-kasm[server]'\n"
+            )
+            return 1
+        return server_main(args[1:])
+    return _run_subcommand(args)
+
+
+def _run_subcommand(args: list[str]) -> int:
+    import argparse
+
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="terraform-provider-kasm",
+        description="Terraform/OpenTofu provider for Kasm Workspaces. Terraform runs it as a plugin; "
+        "the subcommands install it and run a local Kasm-compatible server.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_install = sub.add_parser("install", help="make the provider available to Terraform (local plugin mirror)")
+    p_install.add_argument("--dir", help="plugin directory (default: ~/.terraform.d/plugins)")
+    p_uninstall = sub.add_parser("uninstall", help="remove what install wrote")
+    p_uninstall.add_argument("--dir", help="plugin directory (default: ~/.terraform.d/plugins)")
+    sub.add_parser("version", help="print the provider version")
+    sub.add_parser("server", help="run the local Kasm-compatible API server (see `server --help`)")
+    ns = parser.parse_args(args)
+
+    if ns.command == "version":
+        print(__version__)
+        return 0
+    from . import install as inst
+
+    if ns.command == "install":
+        paths = inst.install(ns.dir)
+        for p in paths:
+            print(f"installed {p}")
+        print(
+            "Terraform finds it as kasmtech/kasm (and hashicorp/kasm for configurations without "
+            f"required_providers), version {__version__}. Run `terraform init` next."
+        )
+        return 0
+    removed = inst.uninstall(ns.dir)
+    for p in removed:
+        print(f"removed {p}")
+    if not removed:
+        print("nothing to remove")
+    return 0

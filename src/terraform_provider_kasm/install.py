@@ -1,0 +1,122 @@
+"""Writes (and removes) the launcher Terraform starts as the provider plugin.
+
+The launcher is a small shell script that runs this Python environment's interpreter (absolute path)
+with ``-m terraform_provider_kasm``. It goes into Terraform's implied local mirror,
+``~/.terraform.d/plugins/registry.terraform.io/<namespace>/kasm/<version>/<os>_<arch>/``, once for
+``kasmtech/kasm`` and once for ``hashicorp/kasm`` (what a configuration without ``required_providers``
+resolves ``kasm_*`` resources to), or under ``--dir DIR`` (e.g. a ``filesystem_mirror`` directory).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shlex
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from . import __version__
+
+HOSTNAME = "registry.terraform.io"
+NAMESPACES = ("kasmtech", "hashicorp")
+TYPE = "kasm"
+#: First line after the shebang of every launcher we write; uninstall removes only such files.
+MARKER = "# Written by `terraform-provider-kasm install`"
+
+_ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
+           "i386": "386", "i686": "386", "x86": "386", "armv7l": "arm", "armv6l": "arm"}
+
+
+def terraform_platform() -> str:
+    """Terraform's name for this platform, e.g. ``linux_amd64``."""
+    system = {"win32": "windows", "cygwin": "windows"}.get(sys.platform, sys.platform)
+    if system.startswith("linux"):
+        system = "linux"
+    machine = platform.machine().lower()
+    return f"{system}_{_ARCHES.get(machine, machine)}"
+
+
+def default_plugin_dir() -> Path:
+    """Terraform's implied local mirror directory for the current user."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / "terraform.d" / "plugins"
+    return Path.home() / ".terraform.d" / "plugins"
+
+
+def launcher_path(base: Path, namespace: str, type_name: str = TYPE, version: str = __version__) -> Path:
+    return (
+        base / HOSTNAME / namespace / type_name / version / terraform_platform()
+        / f"terraform-provider-{type_name}_v{version}"
+    )
+
+
+def launcher_text(module: str = "terraform_provider_kasm", env: Mapping[str, str] | None = None) -> str:
+    # -I (isolated mode): no user site-packages and no PYTHON* variables from Terraform's environment
+    # (a stray PYTHONPATH must not change which code runs), and a faster start.
+    lines = [
+        "#!/bin/sh",
+        f"{MARKER} from the Python environment {sys.prefix}.",
+        "# Terraform starts this file as the provider plugin; running it by hand only prints a hint.",
+    ]
+    command = [sys.executable, "-I", "-m", module]
+    if env:
+        # Isolated mode would ignore PYTHONPATH, so a launcher that needs extra paths sets them itself.
+        command = [sys.executable, "-m", module]
+        lines += [f"export {k}={shlex.quote(v)}" for k, v in env.items()]
+    lines.append("exec " + " ".join(shlex.quote(c) for c in command) + ' "$@"')
+    return "\n".join(lines) + "\n"
+
+
+def write_launcher(path: Path, text: str) -> bool:
+    """Writes an executable launcher; returns False when an identical one was already there."""
+    if path.is_file() and path.read_text() == text and os.access(path, os.X_OK):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.chmod(0o755)
+    tmp.replace(path)
+    return True
+
+
+def install(
+    dir: Path | str | None = None,
+    *,
+    namespaces: Sequence[str] = NAMESPACES,
+    type_name: str = TYPE,
+    module: str = "terraform_provider_kasm",
+    env: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Installs the launcher for each namespace; returns the launcher paths. Idempotent."""
+    base = Path(dir) if dir is not None else default_plugin_dir()
+    text = launcher_text(module, env)
+    paths = [launcher_path(base, ns, type_name) for ns in namespaces]
+    for path in paths:
+        write_launcher(path, text)
+    return paths
+
+
+def uninstall(
+    dir: Path | str | None = None, *, namespaces: Sequence[str] = NAMESPACES, type_name: str = TYPE
+) -> list[Path]:
+    """Removes the launchers ``install`` wrote (and the directories left empty); returns what it removed."""
+    base = Path(dir) if dir is not None else default_plugin_dir()
+    removed: list[Path] = []
+    for ns in namespaces:
+        path = launcher_path(base, ns, type_name)
+        try:
+            if MARKER not in path.read_text(errors="replace").splitlines()[1]:
+                continue
+        except (OSError, IndexError):
+            continue
+        path.unlink()
+        removed.append(path)
+        parent = path.parent
+        while parent != base and base in parent.parents:
+            try:
+                parent.rmdir()  # only succeeds when empty
+            except OSError:
+                break
+            parent = parent.parent
+    return removed

@@ -1,0 +1,126 @@
+"""End to end with a real Terraform and the test-only provider (tests/tfplugin/thing_provider.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.terraform import TEST_PROVIDER_HCL, Terraform
+
+pytestmark = pytest.mark.terraform
+
+
+def thing_hcl(store: Path, body: str, extra: str = "") -> str:
+    return (
+        TEST_PROVIDER_HCL
+        + f'provider "kasm" {{\n  store = "{store}"\n}}\n'
+        + f'resource "kasm_test_thing" "a" {{\n{body}\n}}\n'
+        + extra
+    )
+
+
+def test_lifecycle(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+    store = tmp_path / "things.json"
+    tf = terraform(
+        thing_hcl(
+            store,
+            'name = "one"\n ratio = 0.1\n tags = { env = "dev" }\n token_wo = "s3cret"\n spec {\n key = "k1"\n }',
+            'output "id" {\n value = kasm_test_thing.a.id\n}\n',
+        )
+    )
+    tf.init()
+    assert (tf.workdir / ".terraform.lock.hcl").is_file()
+
+    # Terraform 1.0.3 predates write-only attributes: the layer refuses them with a clear error.
+    result = tf.plan(expect=(1,))
+    assert "Write-only attribute not supported" in result.output
+    assert "token_wo" in result.output
+
+    tf.write(thing_hcl(store, 'name = "one"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }',
+                       'output "id" {\n value = kasm_test_thing.a.id\n}\n'))
+    tf.apply()
+    values = tf.resource_values("kasm_test_thing.a")
+    first_id = values["id"]
+    assert values["name"] == "one"
+    assert values["zone"] == "a" and values["size"] == 1  # defaults
+    assert values["revision"] == 1 and values["created_at"]
+    assert values["ratio"] == 0.1
+    assert values["spec"] == [{"key": "k1", "value": None}]
+    assert tf.output_json()["id"]["value"] == first_id
+    assert json.loads(store.read_text())[first_id]["ratio"] == "0.1"  # exact, not 0.1000000000000000055…
+
+    # Nothing changed: the second plan is empty.
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+
+    # An in-place update keeps id (no RequiresReplace) and bumps the computed revision.
+    tf.write(thing_hcl(store, 'name = "two"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }'))
+    plan = tf.plan(detailed_exitcode=True)
+    assert plan.returncode == 2 and "update in-place" in plan.stdout
+    tf.apply()
+    values = tf.resource_values("kasm_test_thing.a")
+    assert values["id"] == first_id and values["name"] == "two" and values["revision"] == 2
+    assert values["created_at"] == "2026-01-01T00:00:00Z"
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+
+    # zone has RequiresReplace: a change replaces the thing.
+    tf.write(thing_hcl(store, 'name = "two"\n zone = "b"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }'))
+    plan = tf.plan()
+    assert "forces replacement" in plan.stdout
+    tf.apply()
+    values = tf.resource_values("kasm_test_thing.a")
+    assert values["id"] != first_id and values["zone"] == "b"
+    assert set(json.loads(store.read_text())) == {values["id"]}
+
+    # Import into a fresh working directory and state.
+    second_id = values["id"]
+    other = terraform(thing_hcl(store, 'name = "two"\n zone = "b"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }'))
+    other.init()
+    other.import_("kasm_test_thing.a", second_id)
+    assert other.state_list() == ["kasm_test_thing.a"]
+    assert other.resource_values("kasm_test_thing.a")["name"] == "two"
+    assert other.plan(detailed_exitcode=True).returncode == 0
+
+    tf.destroy()
+    assert json.loads(store.read_text()) == {}
+    assert tf.state_list() == []
+
+    # Deleted outside this state: a refresh drops it instead of failing.
+    other.refresh()
+    assert other.state_list() == []
+
+
+def test_validator_errors_name_the_attribute(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+    store = tmp_path / "things.json"
+    tf = terraform(thing_hcl(store, 'name = ""\n size = 1000\n zone = "x"'))
+    tf.init()
+    result = tf.plan(expect=(1,))
+    out = result.output
+    assert "Attribute name must be between 1 and 32 characters long, got 0" in out
+    assert "Attribute size must be between 1 and 100, got 1000" in out
+    assert 'Attribute zone must be one of: "a", "b", "c"' in out
+    # Terraform points each error at the attribute's line in the configuration.
+    assert 'name = ""' in out and "size = 1000" in out
+    assert not store.exists()
+
+
+def test_failed_create_and_delete(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+    store = tmp_path / "things.json"
+    tf = terraform(thing_hcl(store, 'name = "x"\n fail_on = "create"'))
+    tf.init()
+    result = tf.apply(expect=(1,))
+    assert "Unexpected error in kasm_test_thing create" in result.output
+    assert "RuntimeError: injected failure in create" in result.output
+    assert tf.state_list() == []
+
+    tf.write(thing_hcl(store, 'name = "x"\n fail_on = "delete"'))
+    tf.apply()
+    result = tf.destroy(expect=(1,))
+    assert "Cannot delete this thing" in result.output
+    assert tf.state_list() == ["kasm_test_thing.a"]
+    tf.write(thing_hcl(store, 'name = "x"'))
+    tf.apply()
+    tf.destroy()
+    assert tf.state_list() == []
