@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from ..endpoints import EndpointGroup
-from . import images
+from . import groups, images, users
 
-AREAS: list[EndpointGroup] = [images.endpoints]
+AREAS: list[EndpointGroup] = [images.endpoints, users.endpoints, groups.endpoints]

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .common import KasmRequest, TargetGroupRef, TargetImageRef
+
+
+class GroupOut(BaseModel):
+    """`create_group`/`update_group`'s group."""
+
+    group_id: str
+    name: str
+    is_system: bool
+    description: str | None
+    priority: int
+    program_data: Any
+    group_metadata: Any
+
+
+class ListedGroupOut(BaseModel):
+    """`get_groups`' projection (no program_data; SSO mappings instead)."""
+
+    group_id: str
+    name: str
+    description: str | None
+    priority: int
+    is_system: bool
+    group_metadata: Any
+    group_mappings: list[dict[str, Any]]
+
+
+class GetGroupsResponse(BaseModel):
+    groups: list[ListedGroupOut]
+
+
+class GroupResponse(BaseModel):
+    group: GroupOut
+    group_mappings: list[dict[str, Any]]
+
+
+class GroupUserOut(BaseModel):
+    name: str
+    user_id: str
+
+
+class GetUsersGroupResponse(BaseModel):
+    users: list[GroupUserOut]
+    total: int
+
+
+class GroupImageOut(BaseModel):
+    group_image_id: str
+    group_id: str
+    image_id: str
+    image_name: str | None
+    group_name: str
+    image_friendly_name: str | None
+    image_src: str | None
+
+
+class GetImagesGroupResponse(BaseModel):
+    images: list[GroupImageOut]
+
+
+class GroupSettingOut(BaseModel):
+    group_setting_id: str
+    name: str
+    value: str | None
+    value_type: str
+    description: str | None
+    group_id: str
+
+
+class GroupSettingsResponse(BaseModel):
+    settings: list[GroupSettingOut]
+
+
+class GroupSettingResponse(BaseModel):
+    setting: GroupSettingOut
+
+
+class PermissionOut(BaseModel):
+    name: str
+    permission_id: int
+    friendly_name: str
+    description: str
+
+
+class GetPermissionsResponse(BaseModel):
+    permissions: list[PermissionOut]
+
+
+class GroupPermissionOut(BaseModel):
+    group_permission_id: str
+    group_id: str | None
+    api_id: str | None = None
+    permission_name: str
+    permission_description: str
+    permission_id: int
+
+
+class GroupPermissionsResponse(BaseModel):
+    permissions: list[GroupPermissionOut]
+
+
+class NewGroup(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    priority: int
+    description: str | None = None
+    group_metadata: dict[str, Any] | None = None
+
+
+class GroupUpdate(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    group_id: str
+    name: str | None = None
+    priority: int | None = None
+    description: str | None = None
+    group_metadata: dict[str, Any] | None = None
+
+
+class TargetSetting(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    group_setting_id: str
+    value: Any = None
+
+
+class TargetApiConfig(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    api_id: str
+
+
+class GetGroupsRequest(KasmRequest):
+    pass
+
+
+class CreateGroupRequest(KasmRequest):
+    target_group: NewGroup
+
+
+class UpdateGroupRequest(KasmRequest):
+    target_group: GroupUpdate
+
+
+class DeleteGroupRequest(KasmRequest):
+    target_group: TargetGroupRef
+    force: bool | None = None
+
+
+class TargetGroupRequest(KasmRequest):
+    target_group: TargetGroupRef
+
+
+class GetUsersGroupRequest(KasmRequest):
+    target_group: TargetGroupRef
+    page: int | None = None
+    page_size: int | None = None
+    filters: list[dict[str, Any]] | None = None
+    sort_by: str | None = None
+    sort_direction: str | None = None
+
+
+class GroupImageRequest(KasmRequest):
+    target_group: TargetGroupRef
+    target_image: TargetImageRef
+
+
+class GroupSettingRequest(KasmRequest):
+    target_group: TargetGroupRef
+    target_setting: TargetSetting
+
+
+class RemoveSettingRequest(KasmRequest):
+    group_setting_id: str
+
+
+class GetPermissionsRequest(KasmRequest):
+    pass
+
+
+class GetPermissionsGroupRequest(KasmRequest):
+    target_group: TargetGroupRef | None = None
+    target_api_config: TargetApiConfig | None = None
+
+
+class GroupPermissionsRequest(KasmRequest):
+    target_group: TargetGroupRef | None = None
+    target_api_config: TargetApiConfig | None = None
+    target_permissions: list[int]
+
+
+class RemovePermissionRequest(KasmRequest):
+    group_permission_id: str

@@ -1,0 +1,589 @@
+"""Groups, memberships, group ↔ image authorisations, group settings and group permissions.
+
+Inherited admin handlers in Kasm 1.15, so most errors are HTTP 200 with `error_message`; the
+documented `add_user_group`/`remove_user_group` and the permission calls answer 400.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from ..endpoints import KasmCall, parse_id
+from ..errors import KasmCrash, KasmError
+from ..models.groups import (
+    GroupImageOut,
+    GroupOut,
+    GroupPermissionOut,
+    GroupSettingOut,
+    GroupUserOut,
+    ListedGroupOut,
+    PermissionOut,
+)
+from ..permissions import Permission
+from ..seed import ALL_USERS_GROUP_ID
+from ..storage.tables import (
+    ApiConfig,
+    Group,
+    GroupImage,
+    GroupPermission,
+    GroupSetting,
+    Image,
+    User,
+    UserGroup,
+)
+from .common import as_float, as_int, target
+from .users import find_user
+
+MISSING_DOT = "Invalid Request. Missing required parameters"
+MISSING_COLON = "Invalid Request: Missing required parameters"
+
+
+# --- access -----------------------------------------------------------------------------------------
+
+
+def _is_member(db: Session, user: User | None, group: Group) -> bool:
+    if user is None:
+        return False
+    query = select(UserGroup.user_group_id).where(
+        UserGroup.user_id == user.user_id, UserGroup.group_id == group.group_id
+    )
+    return db.scalars(query).first() is not None
+
+
+def can_view(call: KasmCall, group: Group) -> bool:
+    if group.is_system:
+        return call.can(Permission.GROUPS_VIEW_SYSTEM)
+    if call.can(Permission.GROUPS_VIEW):
+        return True
+    return call.can(Permission.GROUPS_VIEW_IFMEMBER) and _is_member(call.db, call.user, group)
+
+
+def can_modify(call: KasmCall, group: Group) -> bool:
+    if group.is_system:
+        return call.can(Permission.GROUPS_MODIFY_SYSTEM)
+    if call.can(Permission.GROUPS_MODIFY):
+        return True
+    return call.can(Permission.GROUPS_MODIFY_IFMEMBER) and _is_member(call.db, call.user, group)
+
+
+def _group(db: Session, value: Any) -> Group | None:
+    group_id = parse_id(value)
+    return db.get(Group, group_id) if group_id else None
+
+
+# --- output -----------------------------------------------------------------------------------------
+
+
+def group_out(group: Group) -> dict[str, Any]:
+    return GroupOut(
+        group_id=group.group_id,
+        name=group.name,
+        is_system=group.is_system,
+        description=group.description,
+        priority=group.priority,
+        program_data=group.program_data if group.program_data is not None else {},
+        group_metadata=group.group_metadata if group.group_metadata is not None else {},
+    ).model_dump()
+
+
+def setting_out(setting: GroupSetting) -> dict[str, Any]:
+    return GroupSettingOut(
+        group_setting_id=setting.group_setting_id,
+        name=setting.name,
+        value=setting.value,
+        value_type=setting.value_type,
+        description=setting.description,
+        group_id=setting.group_id,
+    ).model_dump()
+
+
+def _permission_out(row: GroupPermission) -> dict[str, Any]:
+    permission = Permission(row.permission_id)
+    out = GroupPermissionOut(
+        group_permission_id=row.group_permission_id,
+        group_id=row.group_id,
+        api_id=row.api_id,
+        permission_name=permission.friendly_name,
+        permission_description=permission.description,
+        permission_id=int(permission),
+    ).model_dump()
+    if row.api_id is None:
+        del out["api_id"]
+    return out
+
+
+# --- groups -----------------------------------------------------------------------------------------
+
+
+def get_groups(call: KasmCall) -> dict[str, Any]:
+    groups = call.db.scalars(select(Group).order_by(Group.name, Group.group_id))
+    listed = [
+        ListedGroupOut(
+            group_id=g.group_id,
+            name=g.name,
+            description=g.description,
+            priority=g.priority,
+            is_system=g.is_system,
+            group_metadata=g.group_metadata if g.group_metadata is not None else {},
+            group_mappings=[],
+        ).model_dump()
+        for g in groups
+        if can_view(call, g)
+    ]
+    return {"groups": listed}
+
+
+def _text(value: Any, length: int | None = None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise KasmCrash("expected a string")
+    return value[:length] if length else value
+
+
+def create_group(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_group")
+    if spec is None or spec.get("name") is None or spec.get("priority") is None:
+        raise KasmError(MISSING_DOT)
+    if "group_mappings" in spec:
+        # Kasm 1.15 reads it as `target_group("group_mappings")`: a TypeError.
+        raise KasmCrash("'dict' object is not callable")
+    name = _text(spec["name"], 255) or ""
+    if call.db.scalars(select(Group.group_id).where(Group.name == name)).first() is not None:
+        raise KasmError(f"Group ({name}) already exists")
+    priority = spec["priority"]
+    try:
+        value = int(priority)
+    except (TypeError, ValueError, OverflowError):
+        value = 0
+    if isinstance(priority, bool) or not 0 < value < 4096:
+        raise KasmError(f"Invalid priority value ({priority})")
+    group = Group(
+        name=name,
+        is_system=False,
+        description=_text(spec.get("description")),
+        priority=value,
+        program_data={},
+        group_metadata=spec.get("group_metadata") if spec.get("group_metadata") is not None else {},
+    )
+    call.db.add(group)
+    call.db.flush()
+    return {"group": group_out(group), "group_mappings": []}
+
+
+def update_group(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_group")
+    if spec is None or not spec.get("group_id"):
+        raise KasmError(MISSING_DOT)
+    group_id = parse_id(spec["group_id"])
+    if group_id is None:
+        raise KasmError("Invalid Request. group_id must be a uuid")
+    group = call.db.get(Group, group_id)
+    if group is None:
+        raise KasmError("Invalid Request. group does not exit by that id")
+    if not can_modify(call, group):
+        raise KasmError("User not authorized to modify the target group.", 401)
+    # Only the fields given (not null) change; 1.15 checks neither the name nor the priority here.
+    if spec.get("name") is not None:
+        group.name = _text(spec["name"], 255) or ""
+    if spec.get("description") is not None:
+        group.description = _text(spec["description"])
+    if spec.get("priority") is not None:
+        group.priority = as_int(spec["priority"])
+    if spec.get("group_metadata") is not None:
+        group.group_metadata = spec["group_metadata"]
+    call.db.flush()
+    return {"group": group_out(group), "group_mappings": []}
+
+
+def delete_group(call: KasmCall) -> dict[str, Any]:
+    force = call.body.get("force", False)
+    if not isinstance(force, bool):
+        raise KasmError("Invalid Request. 'force' option must be boolean")
+    spec = target(call.body, "target_group")
+    if spec is None or not spec.get("group_id"):
+        raise KasmError(MISSING_COLON)
+    group = _group(call.db, spec["group_id"])
+    if group is None:
+        raise KasmError(f"Group {spec['group_id']} does not exist")
+    if group.is_system:
+        raise KasmError(f"Group ({group.name}) is a protected group and cannot be deleted")
+    members = call.db.scalar(
+        select(func.count()).select_from(UserGroup).where(UserGroup.group_id == group.group_id)
+    )
+    if members and not force:
+        raise KasmError(f"Group contains ({members}) users and 'force' option not set to True")
+    # Memberships, settings, permissions and image authorisations cascade.
+    call.db.delete(group)
+    return {}
+
+
+# --- memberships ------------------------------------------------------------------------------------
+
+
+def _membership_targets(call: KasmCall) -> tuple[User, Group]:
+    user_spec = target(call.body, "target_user")
+    group_spec = target(call.body, "target_group")
+    if (
+        user_spec is None
+        or group_spec is None
+        or not user_spec.get("user_id")
+        or not group_spec.get("group_id")
+    ):
+        raise KasmError(MISSING_COLON, 400)
+    user = find_user(call.db, {"user_id": user_spec["user_id"]})
+    if user is None:
+        raise KasmError(f"Invalid User ID ({user_spec['user_id']})", 400)
+    group = _group(call.db, group_spec["group_id"])
+    if group is None:
+        raise KasmError(f"Invalid Group ID ({group_spec['group_id']})", 400)
+    if not can_modify(call, group):
+        raise KasmError("Unauthorized", 401)
+    return user, group
+
+
+def _membership(db: Session, user: User, group: Group) -> UserGroup | None:
+    return db.scalars(
+        select(UserGroup).where(UserGroup.user_id == user.user_id, UserGroup.group_id == group.group_id)
+    ).first()
+
+
+def add_user_group(call: KasmCall) -> dict[str, Any]:
+    user, group = _membership_targets(call)
+    if _membership(call.db, user, group) is not None:
+        raise KasmError(f"User ({user.user_id}) is already a member of group ({group.group_id})", 400)
+    call.db.add(UserGroup(user_id=user.user_id, group_id=group.group_id))
+    call.db.flush()
+    return {}
+
+
+def remove_user_group(call: KasmCall) -> dict[str, Any]:
+    user, group = _membership_targets(call)
+    membership = _membership(call.db, user, group)
+    if membership is None:
+        raise KasmError(f"User ({user.user_id}) is not a member of group ({group.group_id})", 400)
+    call.db.delete(membership)
+    return {}
+
+
+def get_users_group(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_group")
+    if spec is None or not spec.get("group_id"):
+        raise KasmError(MISSING_COLON)
+    group = _group(call.db, spec["group_id"])
+    if group is None:
+        raise KasmError(f"Invalid Group ID ({spec['group_id']})")
+    if not can_view(call, group):
+        raise KasmError("Unauthorized", 401)
+    query: Select[User] = (
+        select(User)
+        .join(UserGroup, UserGroup.user_id == User.user_id)
+        .where(UserGroup.group_id == group.group_id)
+    )
+    filters = call.body.get("filters") or []
+    if not isinstance(filters, list):
+        raise KasmCrash("filters is not a list")
+    for item in filters:
+        if not isinstance(item, dict):
+            raise KasmCrash("filter is not an object")
+        if item.get("id") in ("name", "username") and item.get("value") is not None:
+            query = query.where(User.username.contains(str(item["value"]).strip().lower(), autoescape=True))
+    total = call.db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    descending = call.body.get("sort_direction") == "desc"
+    query = query.order_by(User.username.desc() if descending else User.username.asc(), User.user_id)
+    if call.body.get("page") is not None:
+        size = as_int(call.body.get("page_size") or 20)
+        query = query.offset(max(as_int(call.body["page"]), 0) * max(size, 1)).limit(max(size, 1))
+    users = [GroupUserOut(name=u.username, user_id=u.user_id).model_dump() for u in call.db.scalars(query)]
+    return {"users": users, "total": total}
+
+
+# --- group ↔ image authorisations ------------------------------------------------------------------
+
+
+def get_images_group(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_group")
+    if spec is None or not spec.get("group_id"):
+        raise KasmError("Invalid Request: Missing group id")
+    group = _group(call.db, spec["group_id"])
+    if group is None:
+        raise KasmError("Request group does not exist")
+    if not can_view(call, group):
+        raise KasmError("Unauthorized", 401)
+    rows = call.db.execute(
+        select(GroupImage, Image)
+        .join(Image, Image.image_id == GroupImage.image_id)
+        .where(GroupImage.group_id == group.group_id)
+        .order_by(Image.friendly_name, Image.image_id, GroupImage.group_image_id)
+    )
+    images = [
+        GroupImageOut(
+            group_image_id=link.group_image_id,
+            group_id=group.group_id,
+            image_id=image.image_id,
+            image_name=image.name,
+            group_name=group.name,
+            image_friendly_name=image.friendly_name,
+            image_src=image.image_src,
+        ).model_dump()
+        for link, image in rows
+    ]
+    return {"images": images}
+
+
+def _group_image_targets(call: KasmCall) -> tuple[Any, Any]:
+    group_spec = target(call.body, "target_group")
+    image_spec = target(call.body, "target_image")
+    if (
+        group_spec is None
+        or image_spec is None
+        or not group_spec.get("group_id")
+        or not image_spec.get("image_id")
+    ):
+        raise KasmError("Invalid request, missing group or image id")
+    return group_spec["group_id"], image_spec["image_id"]
+
+
+def add_images_group(call: KasmCall) -> dict[str, Any]:
+    group_value, image_value = _group_image_targets(call)
+    group = _group(call.db, group_value)
+    image_id = parse_id(image_value)
+    if group is None or image_id is None or call.db.get(Image, image_id) is None:
+        # Kasm 1.15 does not check: the insert fails (HTTP 500).
+        raise KasmCrash("group or image does not exist")
+    if not can_modify(call, group):
+        raise KasmError("Unauthorized", 401)
+    # Not de-duplicated, as in 1.15: a second add inserts a second row.
+    call.db.add(GroupImage(group_id=group.group_id, image_id=image_id))
+    call.db.flush()
+    return {}
+
+
+def remove_images_group(call: KasmCall) -> dict[str, Any]:
+    group_value, image_value = _group_image_targets(call)
+    group = _group(call.db, group_value)
+    image_id = parse_id(image_value)
+    if group is None or image_id is None or call.db.get(Image, image_id) is None:
+        raise KasmError("Group or image does not exist")
+    if not can_modify(call, group):
+        raise KasmError("Unauthorized", 401)
+    call.db.execute(
+        delete(GroupImage).where(GroupImage.group_id == group.group_id, GroupImage.image_id == image_id)
+    )
+    return {}
+
+
+# --- group settings ---------------------------------------------------------------------------------
+
+
+def _settings_of(db: Session, group_id: str) -> list[GroupSetting]:
+    query = select(GroupSetting).where(GroupSetting.group_id == group_id).order_by(GroupSetting.name)
+    return list(db.scalars(query))
+
+
+def get_settings_group(call: KasmCall) -> dict[str, Any]:
+    spec = call.body.get("target_group")
+    group_value = spec.get("group_id") if isinstance(spec, dict) else None
+    if not group_value:
+        # No group: the defaults (All Users' settings), the catalogue of setting names.
+        return {"settings": [setting_out(s) for s in _settings_of(call.db, ALL_USERS_GROUP_ID)]}
+    group = _group(call.db, group_value)
+    if group is None:
+        raise KasmError("Group does not exist")
+    if not can_view(call, group):
+        raise KasmError("Unauthorized", 401)
+    return {"settings": [setting_out(s) for s in _settings_of(call.db, group.group_id)]}
+
+
+def _setting_value(value_type: str, value: Any) -> str:
+    """Validate a setting value by type (Kasm's rules) and return it as the stored string."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, dict | list):
+        text = json.dumps(value)
+    else:
+        text = str(value)
+    try:
+        if value_type == "int":
+            int(text)
+        elif value_type == "float":
+            as_float(text)
+        elif value_type in ("json", "json_pass") or (value_type == "usage_limit" and text):
+            json.loads(text)
+    except (ValueError, KasmCrash) as exc:
+        raise KasmError(f"Invalid value type or value {exc}") from exc
+    return text
+
+
+def _group_for_setting(call: KasmCall) -> tuple[Group, dict[str, Any]]:
+    group_spec = target(call.body, "target_group")
+    if group_spec is None or not group_spec.get("group_id"):
+        raise KasmError("Invalid request: missing target group or group id")
+    setting_spec = target(call.body, "target_setting")
+    if setting_spec is None or not setting_spec.get("group_setting_id") or "value" not in setting_spec:
+        raise KasmError(
+            "Invalid request: Missing target_setting or target_setting is missing required value."
+        )
+    group = _group(call.db, group_spec["group_id"])
+    if group is None:
+        raise KasmError("Group does not exist")
+    if not can_modify(call, group):
+        raise KasmError("Unauthorized", 401)
+    return group, setting_spec
+
+
+def add_settings_group(call: KasmCall) -> dict[str, Any]:
+    group, spec = _group_for_setting(call)
+    setting_id = parse_id(spec["group_setting_id"])
+    default = call.db.get(GroupSetting, setting_id) if setting_id else None
+    if default is None or default.group_id != ALL_USERS_GROUP_ID:
+        raise KasmError("Group setting does not exist")
+    existing = select(GroupSetting.group_setting_id).where(
+        GroupSetting.group_id == group.group_id, GroupSetting.name == default.name
+    )
+    if call.db.scalars(existing).first() is not None:
+        raise KasmError("Group setting already exists")
+    setting = GroupSetting(
+        group_id=group.group_id,
+        name=default.name,
+        value=_setting_value(default.value_type, spec["value"]),
+        value_type=default.value_type,
+        description=default.description,
+    )
+    call.db.add(setting)
+    call.db.flush()
+    return {"setting": setting_out(setting)}
+
+
+def update_settings_group(call: KasmCall) -> dict[str, Any]:
+    group, spec = _group_for_setting(call)
+    setting_id = parse_id(spec["group_setting_id"])
+    setting = call.db.get(GroupSetting, setting_id) if setting_id else None
+    if setting is None or setting.group_id != group.group_id:
+        raise KasmError("Group setting does not exist")
+    setting.value = _setting_value(setting.value_type, spec["value"])
+    call.db.flush()
+    return {"setting": setting_out(setting)}
+
+
+def remove_settings_group(call: KasmCall) -> dict[str, Any]:
+    value = call.body.get("group_setting_id")
+    if not value:
+        raise KasmError("Invalid request")
+    setting_id = parse_id(value)
+    setting = call.db.get(GroupSetting, setting_id) if setting_id else None
+    if setting is None:
+        raise KasmError("Group setting does not exist")
+    group = call.db.get(Group, setting.group_id)
+    if group is None or not can_modify(call, group):
+        raise KasmError("Unauthorized", 401)
+    if setting.group_id == ALL_USERS_GROUP_ID:
+        # The defaults are the catalogue every other group's settings refer to.
+        raise KasmError("Invalid request")
+    call.db.delete(setting)
+    return {}
+
+
+# --- permissions (Global Admin only) ----------------------------------------------------------------
+
+
+def get_permissions(call: KasmCall) -> dict[str, Any]:
+    return {
+        "permissions": [
+            PermissionOut(
+                name=f"JWT_AUTHORIZATION.{p.name}",
+                permission_id=int(p),
+                friendly_name=p.friendly_name,
+                description=p.description,
+            ).model_dump()
+            for p in sorted(Permission)
+        ]
+    }
+
+
+def _permission_owner(call: KasmCall) -> tuple[str, str]:
+    """("group_id" | "api_id", id) of `target_group` or `target_api_config`."""
+    api_spec = call.body.get("target_api_config")
+    if isinstance(api_spec, dict) and api_spec.get("api_id"):
+        api_id = parse_id(api_spec["api_id"])
+        if api_id is None or call.db.get(ApiConfig, api_id) is None:
+            raise KasmError("The specified api config does not exist.", 400)
+        return "api_id", api_id
+    group_spec = call.body.get("target_group")
+    group = _group(call.db, group_spec.get("group_id")) if isinstance(group_spec, dict) else None
+    if group is None:
+        raise KasmError("The specified group does not exist.", 400)
+    return "group_id", group.group_id
+
+
+def _owned(call: KasmCall, owner: tuple[str, str]) -> list[GroupPermission]:
+    column = GroupPermission.api_id if owner[0] == "api_id" else GroupPermission.group_id
+    query = select(GroupPermission).where(column == owner[1]).order_by(GroupPermission.permission_id)
+    return list(call.db.scalars(query))
+
+
+def get_permissions_group(call: KasmCall) -> dict[str, Any]:
+    owner = _permission_owner(call)
+    return {"permissions": [_permission_out(p) for p in _owned(call, owner)]}
+
+
+def _requested_permissions(call: KasmCall) -> list[int]:
+    requested = call.body.get("target_permissions")
+    if not isinstance(requested, list):
+        raise KasmError(MISSING_COLON, 400)
+    result: list[int] = []
+    valid = {int(p) for p in Permission}
+    for value in requested:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise KasmError(f"The specified permission id ({value}) is invalid.", 400)
+        try:
+            number = int(value)
+        except ValueError as exc:
+            raise KasmError(f"The specified permission id ({value}) is invalid.", 400) from exc
+        if number not in valid:
+            raise KasmError(f"The specified permission id ({value}) is invalid.", 400)
+        if number not in result:
+            result.append(number)
+    return result
+
+
+def add_permissions_group(call: KasmCall) -> dict[str, Any]:
+    owner = _permission_owner(call)
+    requested = _requested_permissions(call)
+    held = {p.permission_id for p in _owned(call, owner)}
+    added = [GroupPermission(permission_id=p, **{owner[0]: owner[1]}) for p in requested if p not in held]
+    call.db.add_all(added)
+    call.db.flush()
+    result: dict[str, Any] = {"permissions": [_permission_out(p) for p in added]}
+    duplicates = len(requested) - len(added)
+    if duplicates:
+        result["error_message"] = f"{len(added)} permissions added, {duplicates} already part of the group."
+    return result
+
+
+def replace_permissions_group(call: KasmCall) -> dict[str, Any]:
+    owner = _permission_owner(call)
+    requested = set(_requested_permissions(call))
+    current = _owned(call, owner)
+    for row in current:
+        if row.permission_id not in requested:
+            call.db.delete(row)
+    held = {p.permission_id for p in current}
+    call.db.add_all(
+        GroupPermission(permission_id=p, **{owner[0]: owner[1]}) for p in sorted(requested - held)
+    )
+    call.db.flush()
+    return {"permissions": [_permission_out(p) for p in _owned(call, owner)]}
+
+
+def remove_permissions_group(call: KasmCall) -> dict[str, Any]:
+    permission_id = parse_id(call.body.get("group_permission_id"))
+    row = call.db.get(GroupPermission, permission_id) if permission_id else None
+    if row is None:
+        raise KasmError("The specified permission does not exist.", 400)
+    call.db.delete(row)
+    return {}

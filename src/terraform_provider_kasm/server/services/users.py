@@ -1,0 +1,617 @@
+"""Users: Kasm 1.15's public user endpoints (errors are HTTP 400 there, `public=True`)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..endpoints import KasmCall, dashed, hash_secret, parse_id
+from ..errors import KasmCrash, KasmError
+from ..models.users import (
+    ListedUserOut,
+    UserAttributesOut,
+    UserDetailOut,
+    UserGroupOut,
+    UserKasmOut,
+    UserKasmServerOut,
+    UserOut,
+)
+from ..permissions import Permission
+from ..seed import ALL_USERS_GROUP_ID
+from ..storage.tables import (
+    Group,
+    GroupPermission,
+    GroupSetting,
+    Kasm,
+    SessionToken,
+    User,
+    UserAttributes,
+    UserGroup,
+    utcnow,
+)
+from .common import as_int, kasm_time, target
+from .group_settings import setting_bool
+
+MISSING = "Invalid Request: Missing required parameters"
+SESSION_LIFETIME_SECONDS = 86400
+SPECIAL_CHARACTERS = set(" !#@$%&'()*+,-./[\\]^_`{|}~\"")
+SORTABLE = {
+    "username": User.username,
+    "created": User.created,
+    "locked": User.locked,
+    "disabled": User.disabled,
+    "last_session": User.last_session,
+    "first_name": User.first_name,
+    "last_name": User.last_name,
+    "realm": User.realm,
+    "organization": User.organization,
+    "phone": User.phone,
+}
+
+
+# --- shared helpers (the groups and sessions areas use these too) ----------------------------------
+
+
+def normalise_username(value: Any) -> str:
+    if not isinstance(value, str):
+        raise KasmCrash("username is not a string")
+    return value.strip().lower()[:255]
+
+
+def find_user(db: Session, spec: dict[str, Any]) -> User | None:
+    """By `user_id` when given (a non-uuid finds nothing), else by username (lower-cased)."""
+    if spec.get("user_id") is not None:
+        user_id = parse_id(spec["user_id"])
+        return db.get(User, user_id) if user_id else None
+    if isinstance(spec.get("username"), str):
+        return db.scalar(select(User).where(User.username == spec["username"].strip().lower()))
+    return None
+
+
+def user_groups(db: Session, user_id: str) -> list[Group]:
+    return list(
+        db.scalars(
+            select(Group)
+            .join(UserGroup, UserGroup.group_id == Group.group_id)
+            .where(UserGroup.user_id == user_id)
+            .order_by(Group.name, Group.group_id)
+        )
+    )
+
+
+def is_global_admin(db: Session, user_id: str) -> bool:
+    """Whether the user holds Global Admin through one of their groups."""
+    member_of = select(UserGroup.group_id).where(UserGroup.user_id == user_id)
+    query = select(GroupPermission.group_permission_id).where(
+        GroupPermission.group_id.in_(member_of), GroupPermission.permission_id == int(Permission.GLOBAL_ADMIN)
+    )
+    return db.scalars(query).first() is not None
+
+
+def create_user_record(
+    db: Session,
+    username: str,
+    password: str | None = None,
+    *,
+    realm: str = "local",
+    anonymous: bool = False,
+    **fields: Any,
+) -> User:
+    """Insert a user the way Kasm's `createUser` does: All Users, auto-add groups, an attributes row."""
+    salt = uuid.uuid4().hex
+    user = User(
+        username=username,
+        pw_hash=hash_secret(password if password is not None else uuid.uuid4().hex, salt),
+        salt=salt,
+        realm=realm,
+        anonymous=anonymous,
+        password_set_date=utcnow(),
+        **fields,
+    )
+    db.add(user)
+    db.flush()
+    groups = {ALL_USERS_GROUP_ID}
+    if realm == "local":
+        auto = db.scalars(
+            select(GroupSetting).where(
+                GroupSetting.name == "auto_add_local_users", GroupSetting.group_id.isnot(None)
+            )
+        )
+        groups.update(row.group_id for row in auto if (row.value or "").strip().lower() == "true")
+    if user.program_id:
+        groups.add(user.program_id)
+    db.add_all(UserGroup(user_id=user.user_id, group_id=group_id) for group_id in sorted(groups))
+    db.add(UserAttributes(user_id=user.user_id))
+    db.flush()
+    return user
+
+
+def new_session_token(db: Session, user_id: str) -> SessionToken:
+    now = utcnow()
+    token = SessionToken(
+        user_id=user_id, session_token_date=now, expires_at=now + timedelta(seconds=SESSION_LIFETIME_SECONDS)
+    )
+    db.add(token)
+    db.flush()
+    return token
+
+
+# --- output shapes ----------------------------------------------------------------------------------
+
+
+def _groups_out(db: Session, user: User) -> list[UserGroupOut]:
+    return [UserGroupOut(name=g.name, group_id=g.group_id) for g in user_groups(db, user.user_id)]
+
+
+def user_out(db: Session, user: User) -> dict[str, Any]:
+    return UserOut(
+        user_id=user.user_id,
+        username=user.username,
+        locked=user.locked,
+        disabled=user.disabled,
+        last_session=kasm_time(user.last_session),
+        groups=_groups_out(db, user),
+        first_name=user.first_name,
+        last_name=user.last_name,
+        phone=user.phone,
+        organization=user.organization,
+        notes=user.notes,
+        realm=user.realm,
+    ).model_dump()
+
+
+def _kasms_out(kasms: list[Kasm]) -> list[UserKasmOut]:
+    return [
+        UserKasmOut(
+            kasm_id=k.kasm_id,
+            start_date=kasm_time(k.start_date),
+            keepalive_date=kasm_time(k.keepalive_date),
+            expiration_date=kasm_time(k.expiration_date),
+            server=UserKasmServerOut(server_id=k.server_id, hostname=k.hostname, port=k.port),
+        )
+        for k in kasms
+    ]
+
+
+def _user_kasms(db: Session, user_ids: list[str]) -> dict[str, list[Kasm]]:
+    result: dict[str, list[Kasm]] = {user_id: [] for user_id in user_ids}
+    if user_ids:
+        for kasm in db.scalars(select(Kasm).where(Kasm.user_id.in_(user_ids)).order_by(Kasm.created_date)):
+            result[kasm.user_id].append(kasm)
+    return result
+
+
+def user_detail_out(call: KasmCall, user: User) -> dict[str, Any]:
+    kasms = _user_kasms(call.db, [user.user_id])[user.user_id] if call.can(Permission.SESSIONS_VIEW) else []
+    base = UserOut.model_validate(user_out(call.db, user)).model_dump()
+    return UserDetailOut(
+        **base,
+        kasms=_kasms_out(kasms),
+        two_factor=setting_bool(call.db, user.user_id, "require_2fa"),
+        program_id=user.program_id,
+        created=kasm_time(user.created),
+        password_set_date=kasm_time(user.password_set_date),
+        city=user.city,
+        state=user.state,
+        country=user.country,
+        email=user.email,
+        custom_attribute_1=user.custom_attribute_1,
+        custom_attribute_2=user.custom_attribute_2,
+        custom_attribute_3=user.custom_attribute_3,
+    ).model_dump()
+
+
+# --- endpoints --------------------------------------------------------------------------------------
+
+
+def _short(value: Any) -> str | None:
+    """Names, phone and organisation: stripped and truncated to 64."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise KasmCrash("expected a string")
+    return value.strip()[:64]
+
+
+def _text(value: Any, length: int = 255) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise KasmCrash("expected a string")
+    return value[:length]
+
+
+def create_user(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_user")
+    if spec is None or not spec.get("username"):
+        raise KasmError(MISSING, 400)
+    username = normalise_username(spec["username"])
+    if not username:
+        raise KasmError(MISSING, 400)
+    db = call.db
+    if db.scalar(select(User.user_id).where(User.username == username)) is not None:
+        raise KasmError(f"Error creating user ({username}): (User already exists)", 400)
+    if spec.get("company_id"):
+        # No companies exist on this server.
+        raise KasmError("Invalid Request: Company does not exist", 400)
+    program_id = None
+    if spec.get("program_id"):
+        program_id = parse_id(spec["program_id"])
+        if program_id is None or db.get(Group, program_id) is None:
+            raise KasmError(f"Unknown program_id ({spec['program_id']})", 400)
+    password = spec.get("password")
+    if password is not None and not isinstance(password, str):
+        raise KasmCrash("password is not a string")
+    realm = spec.get("realm") or "local"
+    if not isinstance(realm, str):
+        raise KasmCrash("realm is not a string")
+    try:
+        user = create_user_record(
+            db,
+            username,
+            password or None,
+            realm=realm,
+            first_name=_short(spec.get("first_name")),
+            last_name=_short(spec.get("last_name")),
+            phone=_short(spec.get("phone")),
+            organization=_short(spec.get("organization")),
+            notes=_text(spec.get("notes"), 10_000),
+            locked=bool(spec.get("locked")),
+            disabled=bool(spec.get("disabled")),
+            program_id=program_id,
+        )
+    except IntegrityError as exc:
+        # A concurrent create of the same username won the race.
+        raise KasmError(f"Error creating user ({username}): (User already exists)", 400) from exc
+    return {"user": user_out(db, user)}
+
+
+def get_user(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_user")
+    user = find_user(call.db, spec) if spec is not None else None
+    if user is None:
+        raise KasmError("Invalid Request", 400)
+    return {"user": user_detail_out(call, user)}
+
+
+def get_users(call: KasmCall) -> dict[str, Any]:
+    body = call.body
+    db = call.db
+    query: Select[User] = select(User)
+    if body.get("anonymous_only"):
+        query = query.where(User.anonymous.is_(True))
+    elif not body.get("anonymous"):
+        query = query.where(User.anonymous.is_(False))
+    filters = body.get("filters") or []
+    if not isinstance(filters, list):
+        raise KasmCrash("filters is not a list")
+    for item in filters:
+        if not isinstance(item, dict):
+            raise KasmCrash("filter is not an object")
+        query = _apply_filter(query, item.get("id"), item.get("value"))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    sort_by = body.get("sort_by")
+    column = SORTABLE.get(sort_by, User.created) if isinstance(sort_by, str) else User.created
+    ascending = body.get("sort_direction") == "asc"
+    query = query.order_by(column.asc() if ascending else column.desc(), User.user_id)
+    page_size = as_int(body["page_size"]) if body.get("page_size") is not None else None
+    page = as_int(body["page"]) if body.get("page") is not None else None
+    if page is not None:
+        size = page_size if page_size and page_size > 0 else 20
+        query = query.offset(max(page, 0) * size).limit(size)
+    elif page_size is not None and page_size > 0:
+        query = query.limit(page_size)
+    users = list(db.scalars(query))
+    show_groups = call.can(Permission.GROUPS_VIEW)
+    kasms = _user_kasms(db, [u.user_id for u in users]) if call.can(Permission.SESSIONS_VIEW) else {}
+    entries = [
+        ListedUserOut(
+            user_id=dashed(user.user_id),
+            username=user.username,
+            anonymous=user.anonymous,
+            locked=user.locked,
+            disabled=user.disabled,
+            last_session=str(kasm_time(user.last_session)),
+            groups=_groups_out(db, user) if show_groups else [],
+            first_name=user.first_name,
+            last_name=user.last_name,
+            phone=user.phone,
+            organization=user.organization,
+            notes=user.notes,
+            kasms=_kasms_out(kasms.get(user.user_id, [])),
+            realm=user.realm,
+            company={},
+            created=kasm_time(user.created),
+        ).model_dump()
+        for user in users
+    ]
+    result: dict[str, Any] = {"users": entries, "total": total}
+    if page is not None:
+        result["page"] = page
+    return result
+
+
+def _apply_filter(query: Select[User], name: Any, value: Any) -> Select[User]:
+    if name == "username" and value is not None:
+        return query.where(User.username.contains(str(value).strip().lower(), autoescape=True))
+    if name in ("locked", "disabled"):
+        flag = value if isinstance(value, bool) else str(value).strip().lower() == "true"
+        return query.where(getattr(User, name).is_(flag))
+    if name == "created" and isinstance(value, dict):
+        try:
+            if value.get("from"):
+                query = query.where(
+                    User.created >= datetime.fromisoformat(str(value["from"])).replace(tzinfo=None)
+                )
+            if value.get("to"):
+                query = query.where(
+                    User.created <= datetime.fromisoformat(str(value["to"])).replace(tzinfo=None)
+                )
+        except ValueError as exc:
+            raise KasmCrash("bad created filter") from exc
+        return query
+    if name == "exclude_group" and value:
+        group_id = parse_id(value)
+        members = select(UserGroup.user_id).where(UserGroup.group_id == group_id)
+        return query.where(User.user_id.not_in(members))
+    return query
+
+
+def password_problem(password: str) -> str | None:
+    """Kasm's `passwordComplexityCheck(min_len=8)`: the first failing rule, in Kasm's order."""
+    if not re.search(r"\d", password):
+        return "Your password must contain at least one number."
+    if len(password) < 8:
+        return "Your password must be at least 8 characters long"
+    if not any(c in SPECIAL_CHARACTERS for c in password):
+        return "Your password must contain at least one special character."
+    if not re.search(r"[a-z]", password):
+        return "Your password must contain at least one lower case character."
+    if not re.search(r"[A-Z]", password):
+        return "Your password must contain at least one upper case character."
+    return None
+
+
+def _require_admin_rights(call: KasmCall, user: User) -> None:
+    """Targets holding Global Admin need Users Modify Admin."""
+    if is_global_admin(call.db, user.user_id) and not call.can(Permission.USERS_MODIFY_ADMIN):
+        raise KasmError("Unauthorized", 401)
+
+
+def update_user(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_user")
+    if spec is None or not spec.get("user_id"):
+        raise KasmError("Invalid Request", 400)
+    db = call.db
+    user = find_user(db, {"user_id": spec["user_id"]})
+    if user is None:
+        raise KasmError("Unknown User", 400)
+    _require_admin_rights(call, user)
+    if not spec.get("username"):
+        raise KasmError("Username is not present", 400)
+    password = spec.get("password")
+    if password is not None:
+        if not isinstance(password, str):
+            raise KasmCrash("password is not a string")
+        if user.realm not in ("local", "ldap"):
+            raise KasmError("Passwords can only be set on local and ldap accounts.", 400)
+        problem = password_problem(password)
+        if problem:
+            raise KasmError(problem, 400)
+    status = spec.get("status")
+    if status is not None and status not in ("active", "inactive"):
+        raise KasmError(f"Invalid Status ({status})", 400)
+    user.username = normalise_username(spec["username"])
+    for key in ("first_name", "last_name", "phone", "organization"):
+        if spec.get(key) is not None:
+            setattr(user, key, _short(spec[key]))
+    for key in ("notes",):
+        if spec.get(key) is not None:
+            user.notes = _text(spec[key], 10_000)
+    for key in (
+        "city",
+        "state",
+        "country",
+        "email",
+        "custom_attribute_1",
+        "custom_attribute_2",
+        "custom_attribute_3",
+    ):
+        if spec.get(key) is not None:
+            setattr(user, key, _text(spec[key]))
+    if spec.get("realm") is not None:
+        user.realm = _text(spec["realm"], 32) or "local"
+    if spec.get("locked") is True:
+        user.locked = True
+    elif spec.get("locked") is False:
+        user.locked = False
+        user.failed_pw_attempts = 0
+    if spec.get("disabled") is not None:
+        user.disabled = bool(spec["disabled"])
+    if status == "active":
+        user.locked = False
+    elif status == "inactive":
+        user.locked = True
+    if spec.get("program_id") is not None:
+        user.program_id = parse_id(spec["program_id"])
+    if password is not None:
+        user.salt = uuid.uuid4().hex
+        user.pw_hash = hash_secret(password, user.salt)
+        user.locked = False
+        user.password_set_date = utcnow()
+        # A password change signs the user out everywhere.
+        db.execute(delete(SessionToken).where(SessionToken.user_id == user.user_id))
+    if spec.get("force_password_reset") is True:
+        user.password_set_date = None
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        # Kasm 1.15 does not check username uniqueness on update; the unique index fails.
+        raise KasmCrash("duplicate username") from exc
+    return {"user": user_out(db, user)}
+
+
+def delete_user(call: KasmCall) -> dict[str, Any]:
+    body = call.body
+    force = body.get("force", False)
+    if not isinstance(force, bool):
+        raise KasmError("Invalid Request. 'force' option must be boolean")
+    spec = target(body, "target_user")
+    if spec is None or not spec.get("user_id"):
+        raise KasmError(MISSING, 400)
+    db = call.db
+    user = find_user(db, {"user_id": spec["user_id"]})
+    if user is None:
+        raise KasmError(f"Unknown user ({spec['user_id']})", 400)
+    _require_admin_rights(call, user)
+    sessions = db.scalar(select(func.count()).select_from(Kasm).where(Kasm.user_id == user.user_id)) or 0
+    if sessions and not force:
+        raise KasmError(f"Users contains ({sessions}) kasms and 'force' option not set to True", 400)
+    if sessions and not call.can(Permission.SESSIONS_DELETE):
+        raise KasmError(
+            f"API Key ({call.api.name}) unauthorized for deleting the requested user ({user.username}) sessions.",
+            401,
+        )
+    # Sessions, memberships, attributes and tokens go with the user (foreign keys cascade).
+    db.execute(delete(Kasm).where(Kasm.user_id == user.user_id))
+    db.delete(user)
+    return {}
+
+
+def logout_user(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_user")
+    if spec is None:
+        raise KasmError("Invalid Request: Missing required target_user", 400)
+    if not spec.get("user_id"):
+        raise KasmError("Invalid Request: Missing required user_id", 400)
+    user = find_user(call.db, {"user_id": spec["user_id"]})
+    if user is None:
+        raise KasmError(f"Unknown user ({spec['user_id']})", 400)
+    call.db.execute(delete(SessionToken).where(SessionToken.user_id == user.user_id))
+    return {}
+
+
+def _attributes(db: Session, user: User) -> UserAttributes:
+    attributes = db.scalar(select(UserAttributes).where(UserAttributes.user_id == user.user_id))
+    if attributes is None:
+        attributes = UserAttributes(user_id=user.user_id)
+        db.add(attributes)
+    if attributes.ssh_public_key is None:
+        # Kasm generates the pair on create_user; done lazily here because RSA generation is slow.
+        private_key, public_key = generate_ssh_keypair()
+        attributes.ssh_private_key, attributes.ssh_public_key = private_key, public_key
+    db.flush()
+    return attributes
+
+
+def generate_ssh_keypair() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    ).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    return private, public.decode()
+
+
+def attributes_out(attributes: UserAttributes) -> dict[str, Any]:
+    return UserAttributesOut(
+        user_attributes_id=attributes.user_attributes_id,
+        default_image=attributes.default_image,
+        show_tips=attributes.show_tips,
+        auto_login_kasm=attributes.auto_login_kasm,
+        user_id=attributes.user_id,
+        toggle_control_panel=attributes.toggle_control_panel,
+        theme=attributes.theme,
+        chat_sfx=attributes.chat_sfx,
+        ssh_public_key=attributes.ssh_public_key,
+        preferred_language=attributes.preferred_language,
+        preferred_timezone=attributes.preferred_timezone,
+    ).model_dump()
+
+
+def get_attributes(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_user")
+    if spec is None or not (spec.get("user_id") or spec.get("username")):
+        raise KasmError(MISSING, 400)
+    user = find_user(call.db, spec)
+    if user is None:
+        raise KasmError(f"No user found with name/id: ({spec.get('user_id') or spec.get('username')})", 400)
+    return {"user_attributes": attributes_out(_attributes(call.db, user))}
+
+
+def update_user_attributes(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_user_attributes")
+    if spec is None:
+        raise KasmError("No target user attribute in request", 400)
+    if not spec.get("user_id"):
+        raise KasmError("Missing required parameters", 400)
+    user = find_user(call.db, {"user_id": spec["user_id"]})
+    if user is None:
+        raise KasmError("Missing or invalid user", 400)
+    if is_global_admin(call.db, user.user_id) and not call.can(Permission.USERS_MODIFY_ADMIN):
+        raise KasmError("Unauthorized", 401)
+    attributes = _attributes(call.db, user)
+    if spec.get("ssh_private_key"):
+        attributes.ssh_private_key, attributes.ssh_public_key = _load_private_key(
+            spec["ssh_private_key"], spec.get("ssh_passphrase")
+        )
+    elif "ssh_public_key" in spec:
+        attributes.ssh_public_key = _text(spec["ssh_public_key"], 100_000)
+    if "default_image" in spec:
+        value = spec["default_image"]
+        attributes.default_image = None if value in (None, "") else parse_id(value)
+        if value not in (None, "") and attributes.default_image is None:
+            raise KasmCrash("default_image is not a uuid")
+    for key in ("show_tips", "toggle_control_panel", "chat_sfx"):
+        if key in spec and spec[key] is not None:
+            setattr(attributes, key, bool(spec[key]))
+    if "auto_login_kasm" in spec:
+        attributes.auto_login_kasm = (
+            None if spec["auto_login_kasm"] is None else bool(spec["auto_login_kasm"])
+        )
+    for key in ("theme", "preferred_language", "preferred_timezone"):
+        if key in spec and spec[key] is not None:
+            setattr(attributes, key, _text(spec[key], 64))
+    call.db.flush()
+    return {}
+
+
+def _load_private_key(value: Any, passphrase: Any) -> tuple[str, str]:
+    if not isinstance(value, str):
+        raise KasmError("Error processing SSH Private Key: (key must be a string)", 400)
+    password = passphrase.encode() if isinstance(passphrase, str) and passphrase else None
+    try:
+        data = value.encode()
+        key: Any = (
+            serialization.load_ssh_private_key(data, password)
+            if b"OPENSSH PRIVATE KEY" in data
+            else serialization.load_pem_private_key(data, password)
+        )
+        public = key.public_key().public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
+    except (ValueError, TypeError, AttributeError, UnsupportedAlgorithm) as exc:
+        raise KasmError(f"Error processing SSH Private Key: ({exc})", 400) from exc
+    return value, public.decode()
+
+
+def get_login(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_user")
+    if spec is None or not spec.get("user_id"):
+        raise KasmError(MISSING, 400)
+    user = find_user(call.db, {"user_id": spec["user_id"]})
+    if user is None:
+        raise KasmError(f"No user found with id: ({spec['user_id']})", 400)
+    token = new_session_token(call.db, user.user_id)
+    return {
+        "url": f"https://{call.host}/#/connect/login/dash/{user.user_id}/{dashed(token.session_token_id)}"
+    }
