@@ -283,6 +283,15 @@ class Kasm(Base):
     connection_credential: Mapped[str | None] = mapped_column(Text)
     queued_tasks: Mapped[Any] = mapped_column(JSON, default=list)
     environment: Mapped[Any] = mapped_column(JSON, default=dict)
+    # A transition in progress (e.g. starting → running): `operational_status` becomes `phase_target`
+    # once `phase_ends_at` has passed. Applied lazily when the session is read (no background work).
+    phase_target: Mapped[str | None] = mapped_column(String(32))
+    phase_started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    phase_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+    image: Mapped[Image] = relationship()
+    zone: Mapped[Zone | None] = relationship()
 
 
 class Registry(Base):
@@ -296,3 +305,67 @@ class Registry(Base):
     is_verified: Mapped[bool] = mapped_column(Boolean, default=True)
     config: Mapped[Any] = mapped_column(JSON, default=dict)
     workspaces: Mapped[Any] = mapped_column(JSON, default=list)
+
+
+class SessionPermission(Base):
+    """Who may view or control a shared session (`r`, `rw`, `rwo`); one row per (session, user)."""
+
+    __tablename__ = "session_permissions"
+    __table_args__ = (UniqueConstraint("kasm_id", "user_id"),)
+    session_permission_id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    kasm_id: Mapped[str] = mapped_column(ID, ForeignKey("kasms.kasm_id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(ID, ForeignKey("users.user_id", ondelete="CASCADE"), index=True)
+    access: Mapped[str] = mapped_column(String(8), default="r")
+    vnc_username: Mapped[str] = mapped_column(String(64))
+    vnc_password: Mapped[str] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship()
+
+
+class CastConfig(Base):
+    """A casting link (`/#/cast/<key>`)."""
+
+    __tablename__ = "cast_configs"
+    cast_config_id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    casting_config_name: Mapped[str | None] = mapped_column(String(255), unique=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    image_id: Mapped[str | None] = mapped_column(ID, ForeignKey("images.image_id", ondelete="CASCADE"))
+    group_id: Mapped[str | None] = mapped_column(ID, ForeignKey("groups.group_id", ondelete="SET NULL"))
+    # Every other field of Kasm's cast config (flags, limits, URLs), as sent.
+    options: Mapped[Any] = mapped_column(JSON, default=dict)
+
+    image: Mapped[Image | None] = relationship()
+    group: Mapped[Group | None] = relationship()
+
+
+class StagingConfig(Base):
+    """Pre-warmed (standby) sessions of an image in a zone."""
+
+    __tablename__ = "staging_configs"
+    __table_args__ = (UniqueConstraint("zone_id", "image_id"),)
+    staging_config_id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    zone_id: Mapped[str] = mapped_column(ID, ForeignKey("zones.zone_id", ondelete="CASCADE"))
+    image_id: Mapped[str] = mapped_column(ID, ForeignKey("images.image_id", ondelete="CASCADE"))
+    num_sessions: Mapped[int] = mapped_column(Integer, default=0)
+    expiration: Mapped[float] = mapped_column(Float, default=0.0)
+    server_pool_id: Mapped[str | None] = mapped_column(ID)
+    autoscale_config_id: Mapped[str | None] = mapped_column(ID)
+    # The allow_kasm_* flags (null = inherit from the group settings).
+    options: Mapped[Any] = mapped_column(JSON, default=dict)
+
+    zone: Mapped[Zone] = relationship()
+    image: Mapped[Image] = relationship()
+
+
+class License(Base):
+    __tablename__ = "licenses"
+    license_id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    license_key: Mapped[str] = mapped_column(Text)
+    expiration: Mapped[datetime | None] = mapped_column(DateTime)
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    issued_to: Mapped[str | None] = mapped_column(String(255))
+    limit: Mapped[int] = mapped_column(Integer, default=0)
+    is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    license_type: Mapped[str] = mapped_column(String(64))
+    features: Mapped[Any] = mapped_column(JSON, default=dict)
+    sku: Mapped[str | None] = mapped_column(String(64))
