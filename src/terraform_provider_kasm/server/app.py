@@ -73,7 +73,8 @@ def run_endpoint(state: ServerState, endpoint: Endpoint, request: Request, body:
             call = authenticate(endpoint, db, body, request.headers, state.settings)
             result = endpoint.handler(call)
             db.commit()
-        return JSONResponse(dict(result))
+        # A few calls answer with something other than JSON (get_kasm_screenshot: JPEG bytes).
+        return result if isinstance(result, Response) else JSONResponse(dict(result))
     except (KasmError, KasmCrash, KasmHttpError) as exc:
         if isinstance(exc, KasmCrash):
             log.warning("%s: emulating Kasm's unhandled error: %s", endpoint.name, exc)

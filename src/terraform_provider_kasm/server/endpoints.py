@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.responses import Response
 
 from .errors import KasmError
 from .permissions import Permission, any_authorized, is_authorized
@@ -62,7 +63,8 @@ class KasmCall:
         return self.user.username if self.user is not None else self.api.name
 
 
-Handler = Callable[[KasmCall], Mapping[str, Any]]
+# A JSON body, or (rarely) a ready response such as get_kasm_screenshot's JPEG.
+Handler = Callable[[KasmCall], Mapping[str, Any] | Response]
 
 
 @dataclass(frozen=True)
