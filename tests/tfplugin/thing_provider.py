@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from terraform_provider_kasm.tfplugin import schema as s
+from terraform_provider_kasm.tfplugin.codec import decode_json, encode_json
 from terraform_provider_kasm.tfplugin.diagnostics import DiagnosticError, Diagnostics
 from terraform_provider_kasm.tfplugin.provider import Provider, ProviderContext
 from terraform_provider_kasm.tfplugin.resource import DataSource, Resource, ResourceContext
-from terraform_provider_kasm.tfplugin.types import Bool, List, Map, Number, String
+from terraform_provider_kasm.tfplugin.types import Bool, Dynamic, List, Map, Number, String
 
 STORE_ENV = "KASM_TEST_THING_STORE"
 
@@ -46,11 +47,13 @@ class Store:
 
     def get(self, thing_id: str) -> dict[str, Any] | None:
         with self._locked() as data:
-            return data.get(thing_id)
+            stored = data.get(thing_id)
+        return _from_json(stored) if stored is not None else None
 
     def put(self, thing_id: str, thing: dict[str, Any]) -> None:
+        stored = _to_json({k: v for k, v in thing.items() if k != "token_wo"})
         with self._locked() as data:
-            data[thing_id] = thing
+            data[thing_id] = stored
 
     def delete(self, thing_id: str) -> None:
         with self._locked() as data:
@@ -58,7 +61,7 @@ class Store:
 
     def find(self, name: str) -> dict[str, Any] | None:
         with self._locked() as data:
-            return next((t for t in data.values() if t["name"] == name), None)
+            return next((_from_json(t) for t in data.values() if _from_json(t)["name"] == name), None)
 
 
 _SPEC = s.Block(
@@ -92,6 +95,17 @@ class ThingResource(Resource):
             "revision": s.Attribute(Number, computed=True, description="Bumped by every update."),
             "created_at": s.Attribute(String, computed=True, plan_modifiers=[s.UseStateForUnknown()]),
             "fail_on": s.Attribute(String, optional=True, description="Test hook: an operation to fail."),
+            "extra": s.Attribute(Dynamic, optional=True, description="Any value."),
+            "ports": s.Attribute(
+                nested=s.NestedAttributes(
+                    s.NestingMode.LIST,
+                    {
+                        "number": s.Attribute(Number, required=True, validators=[s.IntBetween(1, 65535)]),
+                        "protocol": s.Attribute(String, optional=True, computed=True, default="tcp"),
+                    },
+                ),
+                optional=True,
+            ),
         },
         blocks={"spec": _SPEC},
     )
@@ -113,21 +127,18 @@ class ThingResource(Resource):
         thing["revision"] = 1
         thing["created_at"] = "2026-01-01T00:00:00Z"
         thing["token_set"] = bool((ctx.config or {}).get("token_wo"))
-        self._store(ctx).put(thing["id"], _to_json(thing))
+        self._store(ctx).put(thing["id"], thing)
         return thing
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
-        stored = self._store(ctx).get(state["id"])
-        if stored is None:
-            return None
-        return _from_json(stored)
+        return self._store(ctx).get(state["id"])
 
     def update(self, ctx: ResourceContext, prior: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
         self._check_failure(plan, "update")
         thing = dict(plan)
         thing["revision"] = int(prior["revision"] or 0) + 1
         thing["token_set"] = bool(prior["token_set"]) or bool((ctx.config or {}).get("token_wo"))
-        self._store(ctx).put(thing["id"], _to_json(thing))
+        self._store(ctx).put(thing["id"], thing)
         return thing
 
     def delete(self, ctx: ResourceContext, state: dict[str, Any]) -> None:
@@ -165,23 +176,14 @@ class ThingDataSource(DataSource):
         return {"name": config["name"], "id": thing["id"], "size": thing["size"]}
 
 
-def _to_json(thing: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in thing.items() if k != "token_wo"}
-    # Numbers go through str so that Decimals survive json.
-    for key in ("size", "ratio", "revision"):
-        if out.get(key) is not None:
-            out[key] = str(out[key])
-    return out
+def _to_json(thing: dict[str, Any]) -> str:
+    # cty's JSON form keeps numbers exact and dynamic values typed.
+    return encode_json(thing, ThingResource.schema.value_type).decode()
 
 
-def _from_json(stored: dict[str, Any]) -> dict[str, Any]:
-    from terraform_provider_kasm.tfplugin.codec import normalize_number
-
-    out = dict(stored)
-    for key in ("size", "ratio", "revision"):
-        if out.get(key) is not None:
-            out[key] = normalize_number(out[key])
-    return out
+def _from_json(stored: str) -> dict[str, Any]:
+    value: dict[str, Any] = decode_json(stored, ThingResource.schema.value_type)
+    return value
 
 
 class ThingProvider(Provider):

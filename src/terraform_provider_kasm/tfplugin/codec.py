@@ -129,8 +129,9 @@ def _number_to_json_text(value: Any, path: tuple[str | int, ...]) -> str:
 # msgpack
 
 
-def _dynamic_wrap(value: Any, actual: Type) -> Any:
-    """A decoded dynamic value: plain when the plain value infers back to ``actual``, else Typed."""
+def wrap_dynamic(value: Any, actual: Type) -> Any:
+    """How a value of runtime type ``actual`` in a ``Dynamic`` attribute decodes: plain when the plain
+    value infers back to ``actual``, else ``Typed(actual, value)``."""
     if value is None or value is UNKNOWN:
         return Typed(actual, value) if actual != Dynamic else value
     try:
@@ -154,7 +155,7 @@ def _from_wire(raw: Any, t: Type, path: tuple[str | int, ...]) -> Any:
             actual = type_from_json_bytes(type_json)
         except ValueError:
             raise CodecError(f"{_where(path)}: invalid dynamic type") from None
-        return _dynamic_wrap(_from_wire(inner, actual, path), actual)
+        return wrap_dynamic(_from_wire(inner, actual, path), actual)
     if t == String:
         if not isinstance(raw, str):
             raise CodecError(f"{_where(path)}: expected a string, got {type(raw).__name__}")
@@ -262,7 +263,7 @@ def _from_json(raw: Any, t: Type, path: tuple[str | int, ...]) -> Any:
             actual = type_from_json(raw["type"])
         except ValueError:
             raise CodecError(f"{_where(path)}: invalid dynamic type") from None
-        return _dynamic_wrap(_from_json(raw.get("value"), actual, path), actual)
+        return wrap_dynamic(_from_json(raw.get("value"), actual, path), actual)
     if t == String:
         if isinstance(raw, bool):  # cty's JSON decoder converts primitives to strings
             return "true" if raw else "false"

@@ -120,7 +120,7 @@ def schema_to_proto(schema: Schema) -> pb.Schema:
     return pb.Schema(version=schema.version, block=block_to_proto(schema, schema.version))
 
 
-def _dump(rpc: str, field: str, dv: pb.DynamicValue) -> None:
+def _dump(rpc: str, field: str, dv: pb.DynamicValue | None = None, raw_json: bytes = b"") -> None:
     directory = os.environ.get(DUMP_ENV)
     if not directory:
         return
@@ -128,10 +128,13 @@ def _dump(rpc: str, field: str, dv: pb.DynamicValue) -> None:
         n = next(_dump_counter)
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    if dv.msgpack:
-        (target / f"{os.getpid()}-{n:04d}-{rpc}-{field}.msgpack").write_bytes(dv.msgpack)
-    elif dv.json:
-        (target / f"{os.getpid()}-{n:04d}-{rpc}-{field}.json").write_bytes(dv.json)
+    stem = f"{os.getpid()}-{n:04d}-{rpc}-{field}"
+    if dv is not None and dv.msgpack:
+        (target / f"{stem}.msgpack").write_bytes(dv.msgpack)
+    elif dv is not None and dv.json:
+        (target / f"{stem}.json").write_bytes(dv.json)
+    elif raw_json:
+        (target / f"{stem}.json").write_bytes(raw_json)
 
 
 def decode_dynamic(dv: pb.DynamicValue, t: Type, rpc: str = "", field: str = "") -> Any:
@@ -429,6 +432,7 @@ class ProviderServicer:
             )
             response.diagnostics.extend(self._diags(diags))
             return response
+        _dump("UpgradeResourceState", "raw_state", raw_json=request.raw_state.json)
         try:
             raw = codec.loads_json(request.raw_state.json)
         except codec.CodecError as e:

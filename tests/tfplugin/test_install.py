@@ -1,0 +1,106 @@
+"""install / uninstall and the console script's subcommands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from terraform_provider_kasm import __version__, cli
+from terraform_provider_kasm.install import install, launcher_path, terraform_platform, uninstall
+
+
+def all_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*"))
+
+
+def test_install_writes_a_launcher_per_namespace(tmp_path: Path) -> None:
+    paths = install(dir=tmp_path)
+    assert [p.relative_to(tmp_path).parts[:4] for p in paths] == [
+        ("registry.terraform.io", "kasmtech", "kasm", __version__),
+        ("registry.terraform.io", "hashicorp", "kasm", __version__),
+    ]
+    for p in paths:
+        assert p.parent.name == terraform_platform()
+        assert p.name == f"terraform-provider-kasm_v{__version__}"
+        assert os.access(p, os.X_OK)
+        text = p.read_text()
+        assert text.startswith("#!/bin/sh\n")
+        assert f"exec {sys.executable} -I -m terraform_provider_kasm" in text
+
+
+def test_install_twice_is_harmless(tmp_path: Path) -> None:
+    first = install(dir=tmp_path)
+    before = {p: (p.read_text(), p.stat().st_mtime_ns) for p in all_files(tmp_path) if p.is_file()}
+    assert install(dir=tmp_path) == first
+    after = {p: (p.read_text(), p.stat().st_mtime_ns) for p in all_files(tmp_path) if p.is_file()}
+    assert before == after
+
+
+def test_uninstall_removes_exactly_what_install_wrote(tmp_path: Path) -> None:
+    other = tmp_path / "registry.terraform.io" / "hashicorp" / "null" / "3.0.0" / "linux_amd64" / "terraform-provider-null"
+    other.parent.mkdir(parents=True)
+    other.write_text("not ours")
+    before = all_files(tmp_path)
+    install(dir=tmp_path)
+    removed = uninstall(dir=tmp_path)
+    assert len(removed) == 2
+    assert all_files(tmp_path) == before
+    assert uninstall(dir=tmp_path) == []
+
+
+def test_uninstall_into_an_empty_dir_leaves_nothing(tmp_path: Path) -> None:
+    install(dir=tmp_path)
+    uninstall(dir=tmp_path)
+    assert all_files(tmp_path) == []
+
+
+def test_uninstall_keeps_a_file_it_did_not_write(tmp_path: Path) -> None:
+    path = launcher_path(tmp_path, "kasmtech")
+    path.parent.mkdir(parents=True)
+    path.write_text("#!/bin/sh\necho someone else's\n")
+    assert uninstall(dir=tmp_path) == []
+    assert path.exists()
+
+
+def test_the_launcher_runs_the_plugin(tmp_path: Path) -> None:
+    (launcher,) = install(dir=tmp_path, namespaces=("kasmtech",))
+    env = {k: v for k, v in os.environ.items() if k != "TF_PLUGIN_MAGIC_COOKIE"}
+    proc = subprocess.run([str(launcher)], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1 and "This is a Terraform plugin" in proc.stderr
+
+
+def test_cli_install_uninstall_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["install", "--dir", str(tmp_path)]) == 0
+    assert "installed" in capsys.readouterr().out
+    assert len([p for p in all_files(tmp_path) if p.is_file()]) == 2
+    assert cli.main(["uninstall", "--dir", str(tmp_path)]) == 0
+    assert all_files(tmp_path) == []
+    assert cli.main(["version"]) == 0
+    assert capsys.readouterr().out.strip().endswith(__version__)
+
+
+def test_cli_without_arguments_or_cookie(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("TF_PLUGIN_MAGIC_COOKIE", raising=False)
+    assert cli.main([]) == 1
+    assert "terraform-provider-kasm install" in capsys.readouterr().err
+
+
+def test_cli_server_without_the_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "terraform_provider_kasm.server.cli", None)  # import fails
+    assert cli.main(["server", "--help"]) == 1
+    assert "'server' extra" in capsys.readouterr().err
+
+
+def test_cli_server_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    seen: list[list[str]] = []
+    fake = types.ModuleType("terraform_provider_kasm.server.cli")
+    fake.main = lambda argv: seen.append(list(argv)) or 7  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "terraform_provider_kasm.server.cli", fake)
+    assert cli.main(["server", "run", "--port", "1"]) == 7
+    assert seen == [["run", "--port", "1"]]

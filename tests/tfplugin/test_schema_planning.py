@@ -1,0 +1,171 @@
+"""The schema model, validators and the default planning, without gRPC."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from terraform_provider_kasm.tfplugin import schema as s
+from terraform_provider_kasm.tfplugin.diagnostics import Diagnostics, Key, format_path
+from terraform_provider_kasm.tfplugin.planning import null_write_only, plan_resource_change, validate
+from terraform_provider_kasm.tfplugin.types import UNKNOWN, List, Map, Number, Object, String
+
+SCHEMA = s.Schema(
+    attributes={
+        "id": s.Attribute(String, computed=True, plan_modifiers=[s.UseStateForUnknown()]),
+        "name": s.Attribute(String, required=True, validators=[s.LengthBetween(1, 5)]),
+        "kind": s.Attribute(String, optional=True, validators=[s.OneOf("a", "b")]),
+        "code": s.Attribute(String, optional=True, validators=[s.RegexMatches(r"^[a-z]+$", "must be lowercase letters")]),
+        "count": s.Attribute(Number, optional=True, computed=True, default=2, validators=[s.IntBetween(1, 9)]),
+        "image": s.Attribute(String, optional=True, plan_modifiers=[s.RequiresReplace()]),
+        "size": s.Attribute(
+            Number, optional=True,
+            plan_modifiers=[s.RequiresReplaceIf(lambda prior, planned: planned < prior, "shrinking replaces")],
+        ),
+        "status": s.Attribute(String, computed=True),
+        "password_wo": s.Attribute(String, optional=True, write_only=True),
+        "old": s.Attribute(String, optional=True, deprecated="Use name instead."),
+        "labels": s.Attribute(Map(String), optional=True, validators=[s.LengthBetween(0, 2)]),
+        "even": s.Attribute(Number, optional=True, validators=[s.FuncValidator(lambda v: None if v % 2 == 0 else "must be even")]),
+        "rules": s.Attribute(
+            nested=s.NestedAttributes(
+                s.NestingMode.LIST,
+                {
+                    "port": s.Attribute(Number, required=True, validators=[s.IntBetween(1, 10)]),
+                    "uid": s.Attribute(String, computed=True),
+                },
+            ),
+            optional=True,
+        ),
+    },
+    blocks={
+        "settings": s.Block(
+            s.NestingMode.MAP,
+            attributes={"value": s.Attribute(String, required=True, validators=[s.LengthBetween(1, 3)])},
+        ),
+        "timeouts": s.Block(s.NestingMode.SINGLE, attributes={"create": s.Attribute(String, optional=True)}),
+    },
+)
+T = SCHEMA.value_type
+
+
+def config(**values: Any) -> dict[str, Any]:
+    out = SCHEMA.empty_value()
+    out.update(values)
+    return out
+
+
+def check(cfg: dict[str, Any], write_only_allowed: bool = True) -> dict[str, str]:
+    diags = Diagnostics()
+    validate(SCHEMA, cfg, diags, write_only_allowed=write_only_allowed)
+    return {format_path(d.attribute or ()): d.detail for d in diags}
+
+
+def test_value_type_and_empty_value() -> None:
+    assert T.attributes["rules"] == List(Object({"port": Number, "uid": String}))
+    assert T.attributes["settings"] == Map(Object({"value": String}))
+    assert SCHEMA.empty_value()["settings"] == {} and SCHEMA.empty_value()["timeouts"] is None
+
+
+def test_validators() -> None:
+    found = check(
+        config(
+            name="toolong", kind="c", code="ABC", count=10, even=3, old="x",
+            labels={"a": "1", "b": "2", "c": "3"},
+            rules=[{"port": 11, "uid": None}], settings={"s": {"value": "long"}},
+        )
+    )
+    assert found == {
+        "name": "Attribute name must be between 1 and 5 characters long, got 7.",
+        "kind": 'Attribute kind must be one of: "a", "b".',
+        "code": "Attribute code must be lowercase letters.",
+        "count": "Attribute count must be between 1 and 9, got 10.",
+        "even": "Attribute even: must be even",
+        "old": "Use name instead.",
+        "labels": "Attribute labels must be between 0 and 2 elements long, got 3.",
+        "rules[0].port": "Attribute rules[0].port must be between 1 and 10, got 11.",
+        'settings["s"].value': 'Attribute settings["s"].value must be between 1 and 3 characters long, got 4.',
+    }
+    assert check(config(name="ok", count=2.5))["count"] == "Attribute count must be a whole number."
+    assert check(config(name="ok")) == {}
+
+
+def test_validators_skip_unknown_and_null() -> None:
+    assert check(config(name=UNKNOWN, kind=UNKNOWN, labels={"a": UNKNOWN, "b": "x", "c": "y"}, rules=UNKNOWN)) == {}
+
+
+def test_write_only_needs_the_capability() -> None:
+    assert "password_wo" in check(config(name="a", password_wo="x"), write_only_allowed=False)
+    assert check(config(name="a", password_wo="x"), write_only_allowed=True) == {}
+
+
+def test_invalid_attribute_definitions() -> None:
+    with pytest.raises(ValueError):
+        s.Attribute(String)
+    with pytest.raises(ValueError):
+        s.Attribute(String, required=True, computed=True)
+    with pytest.raises(ValueError):
+        s.Attribute(String, optional=True, default="x")
+    with pytest.raises(ValueError):
+        s.Attribute(String, computed=True, write_only=True)
+    with pytest.raises(ValueError):
+        s.Attribute(String, nested=s.NestedAttributes(s.NestingMode.SINGLE, {}), optional=True)
+
+
+def test_create_plan() -> None:
+    cfg = config(name="n", password_wo="pw", rules=[{"port": 1, "uid": None}])
+    planned, replace = plan_resource_change(SCHEMA, T, None, cfg, cfg)
+    assert planned is not None and replace == []
+    assert planned["id"] is UNKNOWN and planned["status"] is UNKNOWN
+    assert planned["count"] == 2  # default
+    assert planned["password_wo"] is None
+    assert planned["rules"] == [{"port": 1, "uid": UNKNOWN}]
+    assert cfg["password_wo"] == "pw"  # inputs are not mutated
+
+
+def state(**values: Any) -> dict[str, Any]:
+    return config(**{"id": "i1", "name": "n", "count": 2, "status": "ok", **values})
+
+
+def proposed_from(prior: dict[str, Any], cfg: dict[str, Any]) -> dict[str, Any]:
+    out = dict(cfg)
+    for name, attr in SCHEMA.attributes.items():
+        if attr.computed and cfg.get(name) is None:
+            out[name] = prior[name]
+    return out
+
+
+def test_update_plans() -> None:
+    prior = state(image="img1", size=5)
+    same = config(name="n", image="img1", size=5)
+    planned, replace = plan_resource_change(SCHEMA, T, prior, proposed_from(prior, same), same)
+    assert planned == prior and replace == []
+
+    changed = config(name="m", image="img1", size=5)
+    planned, replace = plan_resource_change(SCHEMA, T, prior, proposed_from(prior, changed), changed)
+    assert planned is not None
+    assert planned["id"] == "i1"  # UseStateForUnknown
+    assert planned["status"] is UNKNOWN
+    assert planned["count"] == 2  # defaults are not unknown
+    assert replace == []
+
+    new_image = config(name="n", image="img2", size=5)
+    _, replace = plan_resource_change(SCHEMA, T, prior, proposed_from(prior, new_image), new_image)
+    assert replace == [("image",)]
+
+    bigger = config(name="n", image="img1", size=6)
+    _, replace = plan_resource_change(SCHEMA, T, prior, proposed_from(prior, bigger), bigger)
+    assert replace == []
+    smaller = config(name="n", image="img1", size=4)
+    _, replace = plan_resource_change(SCHEMA, T, prior, proposed_from(prior, smaller), smaller)
+    assert replace == [("size",)]
+
+
+def test_destroy_plan() -> None:
+    assert plan_resource_change(SCHEMA, T, state(), None, None) == (None, [])
+
+
+def test_null_write_only_and_paths() -> None:
+    assert null_write_only(SCHEMA, config(password_wo="x"))["password_wo"] is None  # type: ignore[index]
+    assert format_path(("a", 0, Key("k"), "b")) == 'a[0]["k"].b'
