@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from terraform_provider_kasm import __version__
 from tests.fixtures.terraform import TEST_PROVIDER_HCL, Terraform
 
 pytestmark = pytest.mark.terraform
@@ -106,6 +107,15 @@ def test_validator_errors_name_the_attribute(terraform: Callable[..., Terraform]
     assert not store.exists()
 
 
+def test_provider_logs_reach_terraform_as_hclog(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+    tf = terraform(thing_hcl(tmp_path / "things.json", 'name = "one"\n secret = "hunter2"'), env={"TF_LOG": "debug"})
+    tf.init()
+    result = tf.plan()
+    # Terraform parsed our JSON lines: it re-logs them under the plugin's name with our fields.
+    assert f"provider.terraform-provider-kasm_v{__version__}: provider configured: @module=kasm" in result.stderr
+    assert "hunter2" not in result.output
+
+
 def test_failed_create_and_delete(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
     store = tmp_path / "things.json"
     tf = terraform(thing_hcl(store, 'name = "x"\n fail_on = "create"'))
@@ -122,5 +132,36 @@ def test_failed_create_and_delete(terraform: Callable[..., Terraform], tmp_path:
     assert tf.state_list() == ["kasm_test_thing.a"]
     tf.write(thing_hcl(store, 'name = "x"'))
     tf.apply()
+    tf.destroy()
+    assert tf.state_list() == []
+
+
+def test_data_source_dynamic_nested_and_unknown_values(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+    store = tmp_path / "things.json"
+    hcl = thing_hcl(
+        store,
+        'name = "one"\n ratio = 12345678901234567890123.5\n extra = ["a", 1, true]\n'
+        ' ports = [{ number = 80 }, { number = 443, protocol = "udp" }]',
+        # b's name and aliases are unknown until a exists.
+        'resource "kasm_test_thing" "b" {\n name = kasm_test_thing.a.id\n extra = tolist(["x", "y"])\n'
+        ' aliases = [kasm_test_thing.a.created_at, "q"]\n}\n'
+        'data "kasm_test_thing" "b" {\n name = kasm_test_thing.b.name\n}\n'
+        'output "b_size" {\n value = data.kasm_test_thing.b.size\n}\n',
+    )
+    tf = terraform(hcl)
+    tf.init()
+    plan = tf.plan().stdout
+    assert "name       = (known after apply)" in plan
+    tf.apply()
+    a = tf.resource_values("kasm_test_thing.a")
+    b = tf.resource_values("kasm_test_thing.b")
+    assert a["ports"] == [{"number": 80, "protocol": "tcp"}, {"number": 443, "protocol": "udp"}]
+    assert a["extra"] == ["a", 1, True]
+    assert b["name"] == a["id"] and b["aliases"] == [a["created_at"], "q"] and b["extra"] == ["x", "y"]
+    assert tf.output_json()["b_size"]["value"] == 1
+    stored = json.loads(json.loads(store.read_text())[a["id"]])
+    assert stored["extra"] == {"value": ["a", 1, True], "type": ["tuple", ["string", "number", "bool"]]}
+    # Big numbers, dynamic values and nested attributes survive the round trip: nothing to change.
+    assert tf.plan(detailed_exitcode=True).returncode == 0
     tf.destroy()
     assert tf.state_list() == []
