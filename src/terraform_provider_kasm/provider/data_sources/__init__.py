@@ -1,0 +1,1 @@
+"""Data source types, one module each (see ``..resources`` for the shared pieces)."""

@@ -1,0 +1,439 @@
+"""``kasm_user``: a Kasm user, the groups it belongs to and the images those groups let it launch.
+
+Rules (see DESIGN.md, "Provider"):
+
+* ``username``: Kasm stores it stripped and lower-cased; the configured spelling stays in state while
+  it matches case-insensitively. A rename is done in place (``update_user``).
+* ``password`` is never read back (null after import). ``password_wo`` is its write-only twin
+  (Terraform >= 1.11), sent on create and whenever ``password_wo_version`` changes.
+* ``groups`` holds group ids or names. Configured, it is authoritative over the user's
+  non-system groups; the system groups (All Users, Administrators) are never removed and show up only
+  when listed. Not configured, it reports the user's non-system groups.
+* ``authorized_images``: the enabled images authorised for any of the user's groups (system groups
+  included) - Kasm grants images only through groups.
+* Create is atomic: if anything after ``create_user`` fails the user is deleted again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+from ...client import errors
+from ...client.models import User
+from ...tfplugin import schema as s
+from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
+from ...tfplugin.resource import Resource, ResourceContext
+from ...tfplugin.types import UNKNOWN, Bool, Number, Set, String
+from ..context import KasmData, kasm
+from ..helpers import api_errors, explain, is_kasm_id, normalize_id
+
+_IMPORT_HELP = 'Use "<user_id>" (32 hex digits, dashes optional) or "username:<username>".'
+# Kasm strips these fields and cuts them to 64 characters.
+_PROFILE_FIELDS = ("first_name", "last_name", "phone", "organization")
+
+
+def _not_blank(value: Any) -> str | None:
+    return "must not be empty or only whitespace" if isinstance(value, str) and not value.strip() else None
+
+
+def _username_key(value: str) -> str:
+    return value.strip().lower()
+
+
+def _text_key(value: str | None) -> str:
+    return (value or "").strip()[:64]
+
+
+def _keep_spelling(prior: str | None, remote: str | None) -> str | None:
+    """The prior (configured) spelling of a profile text while Kasm's value is the same after its
+    stripping, so "" and null, or " John" and "John", never cause a perpetual diff."""
+    if _text_key(prior) == _text_key(remote):
+        return prior
+    return remote
+
+
+_PROFILE = {
+    name: s.Attribute(
+        String,
+        optional=True,
+        description=f"The user's {name.replace('_', ' ')} (at most 64 characters). Removing it clears it.",
+        validators=[s.LengthBetween(0, 64)],
+    )
+    for name in _PROFILE_FIELDS
+}
+
+
+class UserResource(Resource):
+    type_name = "kasm_user"
+    schema = s.Schema(
+        description=(
+            "A Kasm user. Kasm grants images only through groups: put the user in a group "
+            "(`groups` here, or `kasm_group_membership`) that has the image (`kasm_group_image`)."
+        ),
+        attributes={
+            "id": s.Attribute(
+                String,
+                computed=True,
+                description="The user's id (Kasm's user_id, 32 hex digits).",
+                plan_modifiers=[s.UseStateForUnknown()],
+            ),
+            "username": s.Attribute(
+                String,
+                required=True,
+                description=(
+                    "The login name. Kasm stores it stripped and lower-cased; the configured spelling is "
+                    "kept while it matches case-insensitively. Changing it renames the user in place."
+                ),
+                validators=[s.LengthBetween(1, 255), s.FuncValidator(_not_blank, "must not be blank")],
+            ),
+            "password": s.Attribute(
+                String,
+                optional=True,
+                sensitive=True,
+                description=(
+                    "The password. Never read back from Kasm, so it is null after an import; a changed "
+                    "value is sent on update (Kasm then checks its complexity rules and ends the user's "
+                    "session tokens). Give exactly one of password and password_wo when creating."
+                ),
+            ),
+            "password_wo": s.Attribute(
+                String,
+                optional=True,
+                write_only=True,
+                description=(
+                    "The password, write-only (Terraform 1.11 or later): never stored in plan or state. "
+                    "Sent on create and whenever password_wo_version changes."
+                ),
+            ),
+            "password_wo_version": s.Attribute(
+                Number,
+                optional=True,
+                description="Change this number to send password_wo again.",
+            ),
+            **_PROFILE,
+            "locked": s.Attribute(
+                Bool,
+                optional=True,
+                computed=True,
+                default=False,
+                description="Whether the user is locked out.",
+            ),
+            "disabled": s.Attribute(
+                Bool,
+                optional=True,
+                computed=True,
+                default=False,
+                description="Whether the user is disabled.",
+            ),
+            "groups": s.Attribute(
+                Set(String),
+                optional=True,
+                computed=True,
+                description=(
+                    "Ids or names of the groups the user is in. When set, it is authoritative over the "
+                    "user's non-system groups (others are removed); the system groups All Users and "
+                    "Administrators are never removed and appear only if listed. When not set, it reports "
+                    "the user's non-system groups. Do not combine a set value with kasm_group_membership "
+                    "for the same user unless `lifecycle { ignore_changes = [groups] }`."
+                ),
+            ),
+            "authorized_images": s.Attribute(
+                Set(String),
+                computed=True,
+                description=(
+                    "Ids of the enabled images the user may launch: those authorised for any of the "
+                    "user's groups (All Users included)."
+                ),
+            ),
+        },
+    )
+
+    # --- plan -------------------------------------------------------------------------------------
+
+    def validate_config(self, ctx: ResourceContext, config: dict[str, Any], diags: Diagnostics) -> None:
+        if config.get("password") is not None and config.get("password_wo") is not None:
+            diags.error(
+                "Conflicting passwords",
+                "Set password or password_wo, not both.",
+                ("password_wo",),
+            )
+
+    def modify_plan(
+        self,
+        ctx: ResourceContext,
+        prior: dict[str, Any] | None,
+        plan: dict[str, Any],
+        config: dict[str, Any],
+        diags: Diagnostics,
+    ) -> dict[str, Any]:
+        if prior is None and config.get("password") is None and config.get("password_wo") is None:
+            diags.error(
+                "Missing password",
+                "A new kasm_user needs a password: set password, or password_wo (Terraform 1.11 or later).",
+                ("password",),
+            )
+        return plan
+
+    # --- CRUD -------------------------------------------------------------------------------------
+
+    def create(self, ctx: ResourceContext, plan: dict[str, Any]) -> dict[str, Any]:
+        data = kasm(ctx)
+        config = ctx.config or {}
+        wanted = self._wanted_groups(data, plan["groups"])
+        password = plan["password"] if plan["password"] is not None else config.get("password_wo")
+        try:
+            with data.writing():
+                created = data.client.users.create(
+                    plan["username"],
+                    password=password,
+                    first_name=plan["first_name"],
+                    last_name=plan["last_name"],
+                    phone=plan["phone"],
+                    organization=plan["organization"],
+                    locked=plan["locked"],
+                    disabled=plan["disabled"],
+                )
+        except errors.Conflict as e:
+            raise DiagnosticError(
+                "Username already taken",
+                f'Kasm already has a user named "{_username_key(plan["username"])}" (usernames are '
+                "compared lower-cased). Import it (terraform import <address> username:<name>) or choose "
+                f"another username. Kasm said: {e.message}",
+                ("username",),
+            ) from e
+        except errors.KasmError as e:
+            raise DiagnosticError("Could not create the Kasm user", explain(e), ("username",)) from e
+        try:
+            if wanted is not None:
+                self._apply_groups(data, created, wanted)
+            with api_errors("Could not read the new Kasm user"):
+                user = data.client.users.get(created.user_id)
+            return self._state(data, user, plan)
+        except BaseException as failure:
+            self._undo_create(data, created, plan, failure)
+            raise
+
+    def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
+        data = kasm(ctx)
+        user_id = normalize_id(state["id"], "id")
+        with api_errors("Could not read the Kasm user"):
+            user = self._find(data, user_id)
+            if user is None:
+                return None
+            return self._state(data, user, state)
+
+    def update(self, ctx: ResourceContext, prior: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
+        data = kasm(ctx)
+        client = data.client
+        user_id = prior["id"]
+        username = plan["username"]
+        if _username_key(username) != _username_key(prior["username"]):
+            with api_errors("Could not check the new username", ("username",)):
+                taken = client.users.find(username=username)
+            if taken is not None and taken.user_id != user_id:
+                raise DiagnosticError(
+                    "Username already taken",
+                    f'Kasm already has another user named "{taken.username}" ({taken.user_id}).',
+                    ("username",),
+                )
+        password, password_attr = self._new_password(ctx, prior, plan)
+        profile: dict[str, str | None] = {}
+        for name in _PROFILE_FIELDS:
+            value = plan[name]
+            # Kasm leaves a field alone when it is not sent: clearing needs an explicit "".
+            profile[name] = "" if value is None and prior[name] else value
+        wanted = self._wanted_groups(data, plan["groups"])
+        with data.writing():
+            try:
+                updated = client.users.update(
+                    user_id,
+                    username=username,
+                    password=password,
+                    locked=plan["locked"],
+                    disabled=plan["disabled"],
+                    first_name=profile["first_name"],
+                    last_name=profile["last_name"],
+                    phone=profile["phone"],
+                    organization=profile["organization"],
+                )
+            except errors.APIError as e:
+                if password is not None and e.message.startswith("Your password"):
+                    raise DiagnosticError("Password rejected by Kasm", e.message, password_attr) from e
+                raise DiagnosticError("Could not update the Kasm user", explain(e)) from e
+            except errors.KasmError as e:
+                raise DiagnosticError("Could not update the Kasm user", explain(e)) from e
+            if updated.locked != bool(plan["locked"]):
+                # Kasm unlocks a user whose password changes; lock again when asked to.
+                with api_errors("Could not lock the Kasm user", ("locked",)):
+                    updated = client.users.update(user_id, username=username, locked=bool(plan["locked"]))
+        if wanted is not None:
+            self._apply_groups(data, updated, wanted)
+        with api_errors("Could not read the Kasm user"):
+            user = client.users.get(user_id)
+            # Unconfigured groups are unknown in the plan: keep the spellings the state had.
+            spellings = plan if isinstance(plan["groups"], list) else {**plan, "groups": prior["groups"]}
+            return self._state(data, user, spellings)
+
+    def delete(self, ctx: ResourceContext, state: dict[str, Any]) -> None:
+        data = kasm(ctx)
+        with data.writing(), api_errors("Could not delete the Kasm user"):
+            # force: Kasm may still list the user's ending sessions for a while.
+            data.client.users.delete(state["id"], force=True, missing_ok=True)
+
+    def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
+        text = import_id.strip()
+        if text.startswith("username:"):
+            name = text[len("username:") :]
+            if not name.strip():
+                raise DiagnosticError("Invalid import ID", _IMPORT_HELP)
+            wanted = _username_key(name)
+            with api_errors("Could not list the Kasm users"):
+                found = next((u for u in self._all_users(kasm(ctx)) if u.username == wanted), None)
+            if found is None:
+                raise DiagnosticError("User not found", f'Kasm has no user named "{wanted}".')
+            # The given spelling is kept (read keeps it while it matches case-insensitively).
+            return {"id": found.user_id, "username": name}
+        if not is_kasm_id(text):
+            raise DiagnosticError("Invalid import ID", f"{import_id!r} is not a user id. {_IMPORT_HELP}")
+        return {"id": normalize_id(text, "id")}
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _all_users(data: KasmData) -> tuple[User, ...]:
+        """Every user: one paged get_users per provider process and write."""
+        return data.reads.get(("get_users",), lambda: tuple(data.client.users.list()))
+
+    def _find(self, data: KasmData, user_id: str) -> User | None:
+        """The user from the cached get_users list; get_user only when the list lacks its groups
+        (a key without Groups View gets none there, while every user has at least All Users)."""
+        user = next((u for u in self._all_users(data) if u.user_id == user_id), None)
+        if user is not None and not user.groups:
+            user = data.client.users.find(user_id)
+        return user
+
+    def _wanted_groups(self, data: KasmData, planned: Any) -> dict[str, str] | None:
+        """Configured groups as {group id: configured spelling}; None when not configured."""
+        if not isinstance(planned, list):
+            return None
+        with api_errors("Could not list the Kasm groups", ("groups",)):
+            groups = data.groups()
+        by_id = {g.group_id: g for g in groups}
+        by_name = {g.name: g for g in groups}
+        wanted: dict[str, str] = {}
+        for item in planned:
+            group = by_id.get(normalize_id(item, "groups")) if is_kasm_id(item) else None
+            if group is None:
+                group = by_name.get(item)
+            if group is None:
+                raise DiagnosticError(
+                    "Unknown group", f'No Kasm group has the id or name "{item}".', ("groups",)
+                )
+            if group.group_id in wanted:
+                raise DiagnosticError(
+                    "Group listed twice",
+                    f'"{wanted[group.group_id]}" and "{item}" are the same group ({group.name}).',
+                    ("groups",),
+                )
+            wanted[group.group_id] = item
+        return wanted
+
+    def _apply_groups(self, data: KasmData, user: User, wanted: Mapping[str, str]) -> None:
+        """Make the user's non-system groups exactly ``wanted``; add (never remove) system groups."""
+        client = data.client
+        with data.writing(), api_errors("Could not set the user's groups", ("groups",)):
+            system = {g.group_id for g in data.groups() if g.is_system}
+            current = {g.group_id for g in user.groups}
+            for group_id in sorted(set(wanted) - current):
+                with contextlib.suppress(errors.Conflict):  # added meanwhile (kasm_group_membership)
+                    client.groups.add_user(group_id, user.user_id)
+            for group_id in sorted(current - set(wanted) - system):
+                client.groups.remove_user(group_id, user.user_id, missing_ok=True)
+
+    @staticmethod
+    def _new_password(
+        ctx: ResourceContext, prior: Mapping[str, Any], plan: Mapping[str, Any]
+    ) -> tuple[str | None, tuple[str, ...]]:
+        """The password to send on update (None: unchanged) and the attribute it comes from."""
+        if plan["password"] is not None and plan["password"] != prior["password"]:
+            return plan["password"], ("password",)
+        version = plan["password_wo_version"]
+        if version is not None and version != prior["password_wo_version"]:
+            value = (ctx.config or {}).get("password_wo")
+            if value is None:
+                raise DiagnosticError(
+                    "Missing password_wo",
+                    "password_wo_version changed, which sends password_wo again, but password_wo is not set.",
+                    ("password_wo",),
+                )
+            return value, ("password_wo",)
+        return None, ()
+
+    @staticmethod
+    def _undo_create(data: KasmData, created: User, plan: Mapping[str, Any], failure: BaseException) -> None:
+        """Delete the user a failed create made; if even that fails, keep it in state (tainted)."""
+        try:
+            with data.writing():
+                data.client.users.delete(created.user_id, force=True, missing_ok=True)
+        except errors.KasmError as e:
+            summary = failure.summary if isinstance(failure, DiagnosticError) else "Could not create the Kasm user"
+            detail = failure.detail if isinstance(failure, DiagnosticError) else str(failure)
+            raise DiagnosticError(
+                summary,
+                f"{detail}\n\nThe user {created.username} ({created.user_id}) was created but could not be "
+                f"deleted again ({explain(e)}); it is kept in state, tainted, so Terraform replaces it.",
+                state={**plan, "id": created.user_id, "groups": [], "authorized_images": []},
+            ) from failure
+
+    def _state(self, data: KasmData, user: User, prior: Mapping[str, Any]) -> dict[str, Any]:
+        """The state for ``user``; ``prior`` (state or plan) supplies the spellings to keep."""
+        username = prior.get("username")
+        if not isinstance(username, str) or _username_key(username) != user.username:
+            username = user.username
+        state: dict[str, Any] = {
+            "id": user.user_id,
+            "username": username,
+            "locked": user.locked,
+            "disabled": user.disabled,
+            "groups": self._group_spellings(data, user, prior.get("groups")),
+            "authorized_images": sorted(self._authorized_images(data, user)),
+        }
+        for name in _PROFILE_FIELDS:
+            state[name] = _keep_spelling(prior.get(name), getattr(user, name))
+        for name in ("password", "password_wo_version"):
+            value = prior.get(name)
+            state[name] = None if value is UNKNOWN else value
+        return state
+
+    @staticmethod
+    def _group_spellings(data: KasmData, user: User, prior: Any) -> list[str]:
+        """The user's groups, each spelled as in ``prior`` (an id in either form, or a name) when
+        listed there; system groups only when listed there."""
+        by_id: dict[str, str] = {}
+        by_name: dict[str, str] = {}
+        for item in prior if isinstance(prior, list) else []:
+            if not isinstance(item, str):
+                continue
+            if is_kasm_id(item):
+                by_id[normalize_id(item, "groups")] = item
+            by_name[item] = item
+        system = {g.group_id for g in data.groups() if g.is_system}
+        out = []
+        for ref in user.groups:
+            spelled = by_id.get(ref.group_id) or by_name.get(ref.name)
+            if spelled is None and ref.group_id in system:
+                continue
+            out.append(spelled or ref.group_id)
+        return sorted(out)
+
+    @staticmethod
+    def _authorized_images(data: KasmData, user: User) -> set[str]:
+        """Enabled images linked to any of the user's groups (one get_images_group per group)."""
+        enabled = {i.image_id for i in data.images() if i.enabled}
+        granted: set[str] = set()
+        for ref in user.groups:
+            links = data.group_images(ref.group_id)
+            granted.update(link.image_id for link in links or ())
+        return granted & enabled
