@@ -166,3 +166,27 @@ def test_data_source_dynamic_nested_and_unknown_values(terraform: Callable[..., 
     assert tf.plan(detailed_exitcode=True).returncode == 0
     tf.destroy()
     assert tf.state_list() == []
+
+
+def test_install_into_the_implied_local_mirror(tmp_path: Path, terraform_base_env: dict[str, str]) -> None:
+    """`terraform-provider-kasm install` (default directory) is all a user needs before `terraform init`,
+    also for a configuration without required_providers (which means hashicorp/kasm)."""
+    import subprocess
+    import sys
+
+    from tests.fixtures.terraform import terraform_binary
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in terraform_base_env.items() if k != "TF_CLI_CONFIG_FILE"}
+    env["HOME"] = str(home)
+    subprocess.run([sys.executable, "-m", "terraform_provider_kasm", "install"], env=env, check=True, timeout=60)
+    assert (home / ".terraform.d" / "plugins" / "registry.terraform.io" / "hashicorp" / "kasm").is_dir()
+    tf = Terraform(terraform_binary(), tmp_path, env)
+    tf.write('provider "kasm" {\n  base_url = "http://127.0.0.1:9"\n}\n')
+    tf.init()
+    schema = json.loads(tf.run("providers", "schema", "-json").stdout)
+    provider = schema["provider_schemas"]["registry.terraform.io/hashicorp/kasm"]["provider"]
+    assert provider["block"]["attributes"]["api_secret"]["sensitive"] is True
+    subprocess.run([sys.executable, "-m", "terraform_provider_kasm", "uninstall"], env=env, check=True, timeout=60)
+    assert not list((home / ".terraform.d" / "plugins").rglob("terraform-provider-kasm*"))
