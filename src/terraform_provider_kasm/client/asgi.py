@@ -35,7 +35,12 @@ class SyncASGITransport(httpx.BaseTransport):
         # A fresh request whose body is plain bytes (readable from async code too).
         inner_request = httpx.Request(request.method, request.url, headers=request.headers, content=content)
         future = asyncio.run_coroutine_threadsafe(self._send(inner_request), self._loop)
-        status, headers, body = future.result()
+        try:
+            status, headers, body = future.result()
+        except OSError as exc:
+            # The app dropped the "connection" after reading the request (e.g. an injected reset):
+            # to the client that is a read failure, exactly as over a real socket.
+            raise httpx.ReadError(f"connection lost: {exc}", request=request) from exc
         return httpx.Response(status, headers=headers, content=body, request=request)
 
     async def _send(self, request: httpx.Request) -> tuple[int, list[tuple[bytes, bytes]], bytes]:

@@ -99,10 +99,12 @@ class RateLimiter:
                 now = self._clock()
                 self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # Tolerance: float refills can stop a hair short of 1, and a wait of 1e-17 s would
+                # never move the clock forward.
+                if self._tokens >= 1 - 1e-9:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return waited
-                wait = (1 - self._tokens) / self.rate
+                wait = max((1 - self._tokens) / self.rate, 1e-4)
             # Sleep outside the lock so other threads can compute their own wait.
             self._sleep(wait)
             waited += wait
