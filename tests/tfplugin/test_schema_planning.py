@@ -150,6 +150,11 @@ def test_update_plans() -> None:
     assert planned["count"] == 2  # defaults are not unknown
     assert replace == []
 
+    # Removing a value that has a default plans the default, not the prior value.
+    reset = config(name="n", image="img1", size=5)
+    planned, _ = plan_resource_change(SCHEMA, T, state(image="img1", size=5, count=7), proposed_from(state(count=7), reset), reset)
+    assert planned is not None and planned["count"] == 2
+
     new_image = config(name="n", image="img2", size=5)
     _, replace = plan_resource_change(SCHEMA, T, prior, proposed_from(prior, new_image), new_image)
     assert replace == [("image",)]

@@ -59,7 +59,11 @@ def validate(
 
 def _apply_defaults(container: Container, plan: dict[str, Any], config: dict[str, Any] | None) -> None:
     for name, attr in container.attributes.items():
-        if attr.default is not None and (config is None or config.get(name) is None) and plan.get(name) is None:
+        if attr.default is None:
+            continue
+        # A null configuration plans the default also on update, where the proposed value is the
+        # prior state's (removing `locked = true` must plan `false`, not keep `true`).
+        if (config is not None and config.get(name) is None) or (config is None and plan.get(name) is None):
             plan[name] = copy.deepcopy(attr.default)
     for name, nesting, child in children(container):
         for _, element, config_element in elements(nesting, plan.get(name), (config or {}).get(name)):
