@@ -47,6 +47,8 @@ from .types import List, Map, Object, Primitive, Set, Tuple, Type
 #: ours to rewrite or delete, any other file under docs/ is left alone.
 GENERATED_MARKER = "# Generated from the provider schema and examples/: edit those, not this file."
 
+#: Terraform's explanation of write-only arguments (never stored in plan or state; Terraform >= 1.11).
+WRITE_ONLY_URL = "https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments"
 _PRIMITIVE_LABELS = {"string": "String", "number": "Number", "bool": "Boolean", "dynamic": "Dynamic"}
 _NESTING_SUFFIX = {
     NestingMode.SINGLE: "",
@@ -165,7 +167,7 @@ def _render_page(source: PageSource, project: str, extra: str | None) -> str:
     if extra is not None:
         out += [extra, ""]
 
-    out += _render_schema(schema, read_only_context=False)
+    out += _render_schema(schema)
 
     if source.kind == "provider":
         out += _render_environment(schema)
@@ -233,9 +235,12 @@ def _render_environment(schema: Schema) -> list[str]:
 # the schema section
 
 
+_Nested = Object | NestedAttributes | Block
+
+
 @dataclass
 class _Entry:
-    """One line of a schema list."""
+    """One line of a schema list, and the nested section it points to (if any)."""
 
     name: str
     group: str  # "Required", "Optional" or "Read-Only"
@@ -244,147 +249,138 @@ class _Entry:
     description: str = ""
     sentences: list[str] = field(default_factory=list)
     anchor: str | None = None
-
-
-@dataclass
-class _Section:
-    """A nested schema section: the dotted path, its anchor and what it lists."""
-
-    path: tuple[str, ...]
-    anchor: str
-    entries: list[_Entry]
+    nested: _Nested | None = None
+    path: tuple[str, ...] = ()
+    read_only: bool = False
 
 
 _GROUPS = ("Required", "Optional", "Read-Only")
 
 
-class _SchemaRenderer:
-    def __init__(self) -> None:
-        #: Nested sections still to render: (path, anchor, what they list, whether read-only), in order met.
-        self.pending: deque[tuple[tuple[str, ...], str, Object | NestedAttributes | Block, bool]] = deque()
-
-    # -- entries ----------------------------------------------------------------------------------
-
-    def container_entries(
-        self,
-        attributes: Mapping[str, Attribute],
-        blocks: Mapping[str, Block],
-        path: tuple[str, ...],
-        read_only: bool,
-    ) -> list[_Entry]:
-        entries = [self.attribute_entry(name, a, (*path, name), read_only) for name, a in attributes.items()]
-        entries += [self.block_entry(name, b, (*path, name), read_only) for name, b in blocks.items()]
-        return entries
-
-    def attribute_entry(self, name: str, attribute: Attribute, path: tuple[str, ...], read_only: bool) -> _Entry:
-        is_read_only = read_only or (attribute.computed and not attribute.optional)
-        group = "Read-Only" if is_read_only else "Required" if attribute.required else "Optional"
-        entry = _Entry(name, group, "", description=_description(attribute))
-        if attribute.sensitive:
-            entry.notes.append("Sensitive")
-        if attribute.write_only:
-            entry.notes.append("Write-only")
-            entry.sentences.append("Never kept in the plan or state; needs Terraform 1.11 or later.")
-        if attribute.deprecated:
-            entry.notes.append("Deprecated")
-            entry.sentences.append(f"**Deprecated:** {attribute.deprecated.strip()}")
-        if not is_read_only:
-            entry.sentences += [_validator_sentence(v) for v in attribute.validators]
-            entry.sentences += [m.description for m in attribute.plan_modifiers if isinstance(m, RequiresReplace)]
-            if attribute.default is not None:
-                entry.sentences.append(f"Defaults to `{_hcl_literal(attribute.default)}`.")
-        entry.sentences = [s for s in entry.sentences if s]
-
-        if attribute.nested is not None:
-            nested = attribute.nested
-            entry.label = "Attributes" + _NESTING_SUFFIX[nested.nesting]
-            entry.anchor = _anchor("nestedatt", path)
-            self.pending.append((path, entry.anchor, nested, is_read_only))
-        else:
-            assert attribute.type is not None
-            entry.label = type_label(attribute.type)
-            obj = _inner_object(attribute.type)
-            if obj is not None:
-                entry.anchor = _anchor("nestedobjatt", path)
-                self.pending.append((path, entry.anchor, obj, is_read_only))
-        return entry
-
-    def block_entry(self, name: str, block: Block, path: tuple[str, ...], read_only: bool) -> _Entry:
-        is_read_only = read_only or _all_computed(block)
-        group = "Read-Only" if is_read_only else "Required" if block.min_items > 0 else "Optional"
-        label = "Block" + _NESTING_SUFFIX[block.nesting]
-        if block.nesting in (NestingMode.LIST, NestingMode.SET):
-            if block.min_items:
-                label += f", Min: {block.min_items}"
-            if block.max_items:
-                label += f", Max: {block.max_items}"
-        entry = _Entry(name, group, label, description=_description(block), anchor=_anchor("nestedblock", path))
-        if block.deprecated:
-            entry.notes.append("Deprecated")
-            entry.sentences.append(f"**Deprecated:** {block.deprecated.strip()}")
-        self.pending.append((path, entry.anchor or "", block, is_read_only))
-        return entry
-
-    def object_entries(self, obj: Object, path: tuple[str, ...], read_only: bool) -> list[_Entry]:
-        entries = []
-        for name, t in obj.attributes.items():
-            group = "Read-Only" if read_only else "Optional" if name in obj.optional else "Required"
-            entry = _Entry(name, group, type_label(t))
-            inner = _inner_object(t)
-            if inner is not None:
-                entry.anchor = _anchor("nestedobjatt", (*path, name))
-                self.pending.append(((*path, name), entry.anchor, inner, read_only))
-            entries.append(entry)
-        return entries
-
-    # -- sections ---------------------------------------------------------------------------------
-
-    def nested_sections(self) -> list[_Section]:
-        sections = []
-        while self.pending:
-            path, anchor, target, read_only = self.pending.popleft()
-            if isinstance(target, Object):
-                entries = self.object_entries(target, path, read_only)
-            elif isinstance(target, NestedAttributes):
-                entries = self.container_entries(target.attributes, {}, path, read_only)
-            else:
-                entries = self.container_entries(target.attributes, target.blocks, path, read_only)
-            sections.append(_Section(path, anchor, entries))
-        return sections
+def _container_entries(
+    attributes: Mapping[str, Attribute], blocks: Mapping[str, Block], path: tuple[str, ...], read_only: bool
+) -> list[_Entry]:
+    entries = [_attribute_entry(name, a, (*path, name), read_only) for name, a in attributes.items()]
+    entries += [_block_entry(name, b, (*path, name), read_only) for name, b in blocks.items()]
+    return entries
 
 
-def _render_schema(schema: Schema, read_only_context: bool) -> list[str]:
-    renderer = _SchemaRenderer()
-    entries = renderer.container_entries(schema.attributes, schema.blocks, (), read_only_context)
+def _attribute_entry(name: str, attribute: Attribute, path: tuple[str, ...], read_only: bool) -> _Entry:
+    is_read_only = read_only or (attribute.computed and not attribute.optional)
+    group = "Read-Only" if is_read_only else "Required" if attribute.required else "Optional"
+    entry = _Entry(name, group, "", description=_description(attribute), path=path, read_only=is_read_only)
+    if attribute.sensitive:
+        entry.notes.append("Sensitive")
+    if attribute.write_only:
+        entry.notes.append(f"[Write-only]({WRITE_ONLY_URL})")
+    if attribute.deprecated:
+        entry.notes.append("Deprecated")
+        entry.sentences.append(f"**Deprecated:** {attribute.deprecated.strip()}")
+    if not is_read_only:
+        entry.sentences += [_validator_sentence(v) for v in attribute.validators]
+        entry.sentences += [m.description for m in attribute.plan_modifiers if isinstance(m, RequiresReplace)]
+        if attribute.default is not None:
+            entry.sentences.append(f"Defaults to `{_hcl_literal(attribute.default)}`.")
+    entry.sentences = [s for s in entry.sentences if s]
+
+    if attribute.nested is not None:
+        entry.label = "Attributes" + _NESTING_SUFFIX[attribute.nested.nesting]
+        entry.anchor, entry.nested = _anchor("nestedatt", path), attribute.nested
+    else:
+        assert attribute.type is not None
+        entry.label = type_label(attribute.type)
+        obj = _inner_object(attribute.type)
+        if obj is not None:
+            entry.anchor, entry.nested = _anchor("nestedobjatt", path), obj
+    return entry
+
+
+def _block_entry(name: str, block: Block, path: tuple[str, ...], read_only: bool) -> _Entry:
+    is_read_only = read_only or _all_computed(block)
+    group = "Read-Only" if is_read_only else "Required" if block.min_items > 0 else "Optional"
+    label = "Block" + _NESTING_SUFFIX[block.nesting]
+    if block.nesting in (NestingMode.LIST, NestingMode.SET):
+        if block.min_items:
+            label += f", Min: {block.min_items}"
+        if block.max_items:
+            label += f", Max: {block.max_items}"
+    entry = _Entry(
+        name,
+        group,
+        label,
+        description=_description(block),
+        anchor=_anchor("nestedblock", path),
+        nested=block,
+        path=path,
+        read_only=is_read_only,
+    )
+    if block.deprecated:
+        entry.notes.append("Deprecated")
+        entry.sentences.append(f"**Deprecated:** {block.deprecated.strip()}")
+    return entry
+
+
+def _object_entries(obj: Object, path: tuple[str, ...], read_only: bool) -> list[_Entry]:
+    entries = []
+    for name, t in obj.attributes.items():
+        group = "Read-Only" if read_only else "Optional" if name in obj.optional else "Required"
+        entry = _Entry(name, group, type_label(t), path=(*path, name), read_only=read_only)
+        inner = _inner_object(t)
+        if inner is not None:
+            entry.anchor, entry.nested = _anchor("nestedobjatt", entry.path), inner
+        entries.append(entry)
+    return entries
+
+
+def _nested_entries(entry: _Entry) -> list[_Entry]:
+    target = entry.nested
+    if isinstance(target, Object):
+        return _object_entries(target, entry.path, entry.read_only)
+    if isinstance(target, NestedAttributes):
+        return _container_entries(target.attributes, {}, entry.path, entry.read_only)
+    assert target is not None
+    return _container_entries(target.attributes, target.blocks, entry.path, entry.read_only)
+
+
+def _grouped(entries: Iterable[_Entry]) -> list[tuple[str, list[_Entry]]]:
+    """The entries by group (Required, Optional, Read-Only), each sorted by name; empty groups left out."""
+    listed = list(entries)
+    groups = [(g, sorted((e for e in listed if e.group == g), key=lambda e: e.name)) for g in _GROUPS]
+    return [(g, chosen) for g, chosen in groups if chosen]
+
+
+def _render_schema(schema: Schema) -> list[str]:
+    """The Schema section; nested sections follow in the order the lists above them point to them
+    (breadth first), so the page reads from top to bottom."""
     out = ["## Schema", ""]
-    if not entries:
+    top = _grouped(_container_entries(schema.attributes, schema.blocks, (), False))
+    if not top:
         out += ["This has no arguments or attributes.", ""]
-    for group in _GROUPS:
-        chosen = _sorted(e for e in entries if e.group == group)
-        if chosen:
-            out += [f"### {group}", "", *(_entry_line(e) for e in chosen), ""]
-    for section in renderer.nested_sections():
-        out += [f'<a id="{section.anchor}"></a>', f"### Nested Schema for `{'.'.join(section.path)}`", ""]
-        for group in _GROUPS:
-            chosen = _sorted(e for e in section.entries if e.group == group)
-            if chosen:
-                out += [f"{group}:", "", *(_entry_line(e) for e in chosen), ""]
+    pending: deque[_Entry] = deque()
+    for group, chosen in top:
+        out += [f"### {group}", "", *(_entry_line(e) for e in chosen), ""]
+        pending.extend(e for e in chosen if e.nested is not None)
+    while pending:
+        parent = pending.popleft()
+        out += [f'<a id="{parent.anchor}"></a>', f"### Nested Schema for `{'.'.join(parent.path)}`", ""]
+        for group, chosen in _grouped(_nested_entries(parent)):
+            out += [f"{group}:", "", *(_entry_line(e) for e in chosen), ""]
+            pending.extend(e for e in chosen if e.nested is not None)
     return out
 
 
-def _sorted(entries: Iterable[_Entry]) -> list[_Entry]:
-    return sorted(entries, key=lambda e: e.name)
-
-
 def _entry_line(entry: _Entry) -> str:
-    parts = [entry.description.strip()] if entry.description.strip() else []
-    if parts and entry.sentences and not parts[0].endswith((".", "!", "?", ":", "`")):
-        parts[0] += "."
-    parts += entry.sentences
+    description = entry.description.strip()
+    extras = list(entry.sentences)
     if entry.anchor:
-        parts.append(f"(see [below for nested schema](#{entry.anchor}))")
+        extras.append(f"(see [below for nested schema](#{entry.anchor}))")
+    # The extras close the description's first paragraph (a later one may be a list they would join).
+    first, sep, rest = description.partition("\n\n")
+    if first and extras and entry.sentences and not first.endswith((".", "!", "?", ":", "`")):
+        first += "."
+    first = " ".join(part for part in (first, *extras) if part)
     flags = ", ".join([entry.label, *entry.notes])
-    text = f"- `{entry.name}` ({flags})" + (" " + " ".join(parts) if parts else "")
+    text = f"- `{entry.name}` ({flags})" + (f" {first}" if first else "") + sep + rest
     # continuation lines of a multi-line description stay inside the list item
     return "\n".join(line if i == 0 or not line else f"  {line}" for i, line in enumerate(text.splitlines()))
 
