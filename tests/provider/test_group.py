@@ -1,0 +1,100 @@
+"""kasm_group with a real Terraform: lifecycle, import, drift, destroy and validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from terraform_provider_kasm.client import KasmClient
+from tests.fixtures.terraform import Terraform
+
+pytestmark = pytest.mark.terraform
+
+
+def group_hcl(name: str, priority: int, description: str | None = None, label: str = "g") -> str:
+    desc = f'\n  description = "{description}"' if description is not None else ""
+    return f'resource "kasm_group" "{label}" {{\n  name     = "{name}"\n  priority = {priority}{desc}\n}}\n'
+
+
+def groups_on_server(client: KasmClient) -> dict[str, tuple[str, int, str | None]]:
+    return {g.group_id: (g.name, g.priority, g.description) for g in client.groups.list()}
+
+
+def test_lifecycle(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> None:
+    before = groups_on_server(kasm_client)
+    hcl = group_hcl("Developers", 10, "Dev team") + group_hcl("Plain", 4095, label="plain")
+    tf = kasm_tf(hcl)
+    tf.apply()
+    dev = tf.resource_values("kasm_group.g")
+    plain = tf.resource_values("kasm_group.plain")
+    assert len(dev["id"]) == 32 and dev["is_system"] is False
+    assert kasm_client.groups.get(dev["id"]).name == "Developers"
+    assert kasm_client.groups.get(dev["id"]).priority == 10
+    assert plain["description"] is None, "no description stays null"
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+
+    # Rename, re-prioritise and drop the description: one in-place update, same id.
+    tf.write(group_hcl("Developers2", 20) + group_hcl("Plain", 4095, label="plain"))
+    plan = tf.plan(detailed_exitcode=True)
+    assert plan.returncode == 2 and "1 to change, 0 to destroy" in plan.output
+    tf.apply()
+    updated = tf.resource_values("kasm_group.g")
+    assert updated["id"] == dev["id"] and updated["description"] is None
+    server = kasm_client.groups.get(dev["id"])
+    assert (server.name, server.priority, server.description or None) == ("Developers2", 20, None)
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+
+    # Import by id (dashed: stored as 32 hex) and by name, each into a fresh directory: empty plan.
+    dashed = f"{dev['id'][:8]}-{dev['id'][8:12]}-{dev['id'][12:16]}-{dev['id'][16:20]}-{dev['id'][20:]}"
+    for import_id in (dashed, "name:Developers2"):
+        other = kasm_tf(group_hcl("Developers2", 20))
+        other.import_("kasm_group.g", import_id)
+        assert other.resource_values("kasm_group.g")["id"] == dev["id"]
+        assert other.plan(detailed_exitcode=True).returncode == 0, import_id
+
+    # Deleted behind Terraform's back: removed from state on refresh and planned again.
+    kasm_client.groups.delete(dev["id"])
+    plan = tf.plan(detailed_exitcode=True)
+    assert plan.returncode == 2 and "1 to add, 0 to change, 0 to destroy" in plan.output
+    tf.apply()
+    recreated = tf.resource_values("kasm_group.g")["id"]
+    assert recreated != dev["id"] and kasm_client.groups.get(recreated).name == "Developers2"
+
+    tf.destroy()
+    assert groups_on_server(kasm_client) == before
+
+
+def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> None:
+    tf = kasm_tf(group_hcl("Zero", 0) + group_hcl("Big", 5000, label="big"))
+    out = tf.plan(expect=(1,)).output
+    assert "priority must be between 1 and 4095, got 0" in out
+    assert "priority must be between 1 and 4095, got 5000" in out
+    assert "priority = 0" in out and "priority = 5000" in out  # each error points at its line
+
+    for bad in ("nope", "name:No Such Group"):
+        result = tf.import_("kasm_group.g", bad, expect=(1,))
+        assert ("Invalid import ID" if bad == "nope" else "Group not found") in result.output
+
+    # A name Kasm already has: a clear error suggesting import, and nothing left behind.
+    before = groups_on_server(kasm_client)
+    tf.write(group_hcl("All Users", 5))
+    out = tf.apply(expect=(1,)).output
+    assert "Group already exists" in out and "name:All Users" in out
+    assert groups_on_server(kasm_client) == before
+    assert tf.state_list() == []
+
+
+def test_system_group_import_is_never_deleted(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> None:
+    all_users = kasm_client.groups.find(name="All Users")
+    assert all_users is not None
+    desc = all_users.description
+    hcl = group_hcl("All Users", all_users.priority, desc) if desc else group_hcl("All Users", all_users.priority)
+    tf = kasm_tf(hcl)
+    tf.import_("kasm_group.g", "name:All Users")
+    values = tf.resource_values("kasm_group.g")
+    assert values["is_system"] is True and values["id"] == all_users.group_id
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+    out = tf.destroy().output
+    assert "Built-in group kept" in out
+    assert kasm_client.groups.find(all_users.group_id) is not None
