@@ -1,0 +1,51 @@
+"""Licenses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from .common import KasmRequest
+
+
+class LicenseOut(BaseModel):
+    license_id: str
+    expiration: str | None
+    issued_at: str | None
+    issued_to: str | None
+    limit: int
+    is_verified: bool
+    license_type: str
+    features: dict[str, bool]
+    sku: str | None
+
+
+class GetLicensesRequest(KasmRequest):
+    pass
+
+
+class GetLicensesResponse(BaseModel):
+    licenses: list[LicenseOut]
+
+
+class AddLicenseRequest(KasmRequest):
+    license_key: str | None = None
+
+
+class DeleteLicenseRequest(KasmRequest):
+    license_id: str | None = None
+
+
+class ActivateRequest(KasmRequest):
+    activation_key: str | None = None
+    seats: int | None = None
+    issued_to: str | None = None
+
+
+class LicenseResponse(BaseModel):
+    license: LicenseOut
+
+
+class LicenseStatusResponse(BaseModel):
+    license: dict[str, Any]

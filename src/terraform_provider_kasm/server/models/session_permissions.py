@@ -1,0 +1,42 @@
+"""Session permissions: who may view or control a shared session."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from .common import KasmRequest
+
+
+class SessionPermissionSpec(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    user_id: str | None = None
+    access: str | None = None
+
+
+class TargetSessionPermissions(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    kasm_id: str | None = None
+    user_id: str | None = None
+    session_permission_id: str | None = None
+    access: str | None = None
+    session_permissions: list[SessionPermissionSpec] | None = None
+    user_ids: list[str] | None = None
+
+
+class SessionPermissionsRequest(KasmRequest):
+    target_session_permissions: TargetSessionPermissions | None = None
+
+
+class SessionPermissionOut(BaseModel):
+    session_permission_id: str
+    kasm_id: str
+    user_id: str
+    access: str
+    vnc_username: str
+    username: str
+
+
+class SessionPermissionsResponse(BaseModel):
+    session_permissions: list[SessionPermissionOut]

@@ -1,0 +1,188 @@
+"""Licenses: the effective license (what sessions are limited by) and the license endpoints.
+
+Kasm license keys are JWTs signed by Kasm; this offline server cannot verify Kasm's signature, so it
+accepts only *unsigned* keys (JWT with ``"alg": "none"``) that carry the license fields, and stores them
+with ``is_verified: false``. Anything else is ``Invalid License: ...``, as Kasm says for a bad key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..endpoints import KasmCall, parse_id
+from ..errors import KasmError
+from ..models.licenses import LicenseOut
+from ..storage.tables import License, utcnow
+from .common import kasm_time
+
+PER_CONCURRENT_KASM = "Per Concurrent Kasm"
+PER_NAMED_USER = "Per Named User"
+LICENSE_TYPES = (PER_CONCURRENT_KASM, PER_NAMED_USER)
+# What an unlicensed (Community) deployment gets.
+DEFAULT_LIMIT = 5
+DEFAULT_FEATURES = (
+    "session_staging",
+    "session_casting",
+    "log_forwarding",
+    "developer_api",
+    "inject_ssh_keys",
+    "saml",
+    "ldap",
+    "sso",
+    "allow_kasm_sharing",
+    "login_banner",
+    "usage_limit",
+)
+
+
+@dataclass(frozen=True)
+class EffectiveLicense:
+    license_type: str
+    limit: int
+    features: frozenset[str]
+    licensed: bool
+
+
+def effective_license(db: Session, now: datetime | None = None) -> EffectiveLicense:
+    """The sum of the unexpired licenses of the first type found, else Kasm's unlicensed default."""
+    now = now or utcnow()
+    valid = [lic for lic in db.scalars(select(License)) if lic.expiration is None or lic.expiration > now]
+    if not valid:
+        return EffectiveLicense(PER_CONCURRENT_KASM, DEFAULT_LIMIT, frozenset(DEFAULT_FEATURES), False)
+    kind = sorted(valid, key=lambda lic: (lic.issued_at or now, lic.license_id))[0].license_type
+    same = [lic for lic in valid if lic.license_type == kind]
+    features: set[str] = set()
+    for lic in same:
+        features.update(name for name, on in (lic.features or {}).items() if on)
+    return EffectiveLicense(kind, sum(lic.limit for lic in same), frozenset(features), True)
+
+
+def license_out(lic: License) -> dict[str, Any]:
+    return LicenseOut(
+        license_id=lic.license_id,
+        expiration=kasm_time(lic.expiration),
+        issued_at=kasm_time(lic.issued_at),
+        issued_to=lic.issued_to,
+        limit=lic.limit,
+        is_verified=lic.is_verified,
+        license_type=lic.license_type,
+        features=dict(lic.features or {}),
+        sku=lic.sku,
+    ).model_dump()
+
+
+def get_licenses(call: KasmCall) -> dict[str, Any]:
+    rows = call.db.scalars(select(License).order_by(License.issued_at, License.license_id))
+    return {"licenses": [license_out(lic) for lic in rows]}
+
+
+def _b64(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def _timestamp(claims: dict[str, Any], name: str) -> datetime | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ValueError(f"'{name}' must be a Unix timestamp")
+    return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
+
+
+def parse_license_key(key: str) -> dict[str, Any]:
+    """The license fields of an unsigned JWT; ValueError with Kasm-like text otherwise."""
+    parts = key.strip().split(".")
+    if len(parts) != 3:
+        raise ValueError("Not enough segments")
+    try:
+        header = json.loads(_b64(parts[0]))
+        claims = json.loads(_b64(parts[1]))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("Invalid token encoding") from exc
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        raise ValueError("Invalid token encoding")
+    if header.get("alg") != "none" or parts[2]:
+        # A real Kasm key: signed with Kasm's private key, which this server cannot check.
+        raise ValueError("Signature verification failed")
+    license_type = claims.get("license_type", PER_CONCURRENT_KASM)
+    if license_type not in LICENSE_TYPES:
+        raise ValueError(f"Unknown license_type ({license_type})")
+    limit = claims.get("limit")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+        raise ValueError("'limit' must be a non-negative integer")
+    features = claims.get("features", {})
+    if isinstance(features, list):
+        features = {name: True for name in features}
+    if not isinstance(features, dict):
+        raise ValueError("'features' must be an object")
+    expiration = _timestamp(claims, "exp")
+    if expiration is not None and expiration <= utcnow():
+        raise ValueError("Signature has expired")
+    return {
+        "expiration": expiration,
+        "issued_at": _timestamp(claims, "iat") or utcnow(),
+        "issued_to": claims.get("issued_to"),
+        "limit": limit,
+        "license_type": license_type,
+        "features": {str(k): bool(v) for k, v in features.items()},
+        "sku": claims.get("sku"),
+    }
+
+
+def add_license(call: KasmCall) -> dict[str, Any]:
+    key = call.body.get("license_key")
+    if not key:
+        raise KasmError("Invalid Request. Missing license_key")
+    if not isinstance(key, str):
+        raise KasmError("Invalid License: license_key must be a string")
+    try:
+        fields = parse_license_key(key)
+    except ValueError as exc:
+        raise KasmError(f"Invalid License: {exc}") from exc
+    lic = License(license_key=key.strip(), is_verified=False, **fields)
+    call.db.add(lic)
+    call.db.flush()
+    return {"license": license_out(lic)}
+
+
+def delete_license(call: KasmCall) -> dict[str, Any]:
+    value = call.body.get("license_id")
+    if not value:
+        raise KasmError("Invalid Request. Missing license_id")
+    license_id = parse_id(value)
+    if license_id is None:
+        raise KasmError("Invalid Request. license_id must be a UUID")
+    lic = call.db.get(License, license_id)
+    if lic is None:
+        raise KasmError(f"license_id ({value}) does not exist")
+    call.db.delete(lic)
+    return {}
+
+
+def activate(call: KasmCall) -> dict[str, Any]:
+    """Activation asks Kasm's license server; this offline server has no `license_server_url`."""
+    if not call.body.get("activation_key"):
+        raise KasmError("Invalid Request. Missing activation_key", 400)
+    raise KasmError("Missing license_server_url Setting", 400)
+
+
+def license_status(call: KasmCall) -> dict[str, Any]:
+    current = effective_license(call.db)
+    return {
+        "license": {
+            "status": {
+                "license_type": current.license_type,
+                "limit": current.limit,
+                "features": {name: True for name in sorted(current.features)},
+                "licensed": current.licensed,
+            }
+        }
+    }

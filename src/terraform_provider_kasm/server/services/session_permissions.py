@@ -1,0 +1,139 @@
+"""Session permissions (sharing ACLs): Kasm 1.15's public calls (errors are HTTP 400 there).
+
+`access` letters: `r` view, `w` control, `o` owner; each viewer also gets KasmVNC credentials.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..endpoints import KasmCall, parse_id
+from ..errors import KasmError
+from ..models.session_permissions import SessionPermissionOut
+from ..storage.tables import Kasm, SessionPermission, User
+from .common import target
+from .sessions import add_session_permission
+
+MISSING = "Invalid Request: Missing required parameters"
+ACCESS = ("r", "rw", "rwo")
+
+
+def permission_out(permission: SessionPermission) -> dict[str, Any]:
+    return SessionPermissionOut(
+        session_permission_id=permission.session_permission_id,
+        kasm_id=permission.kasm_id,
+        user_id=permission.user_id,
+        access=permission.access,
+        vnc_username=permission.vnc_username,
+        username=permission.user.username,
+    ).model_dump()
+
+
+def _spec(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_session_permissions")
+    if spec is None:
+        raise KasmError(MISSING, 400)
+    return spec
+
+
+def _kasm(call: KasmCall, spec: dict[str, Any]) -> Kasm:
+    if not spec.get("kasm_id"):
+        raise KasmError(MISSING, 400)
+    kasm_id = parse_id(spec["kasm_id"])
+    kasm = call.db.get(Kasm, kasm_id) if kasm_id else None
+    if kasm is None:
+        raise KasmError(f"No session found with kasm_id ({spec['kasm_id']})", 400)
+    return kasm
+
+
+def _access(value: Any) -> str:
+    if not isinstance(value, str) or value.lower() not in ACCESS:
+        raise KasmError("Error with request", 400)
+    return value.lower()
+
+
+def _of_kasm(call: KasmCall, kasm: Kasm) -> list[SessionPermission]:
+    query = select(SessionPermission).where(SessionPermission.kasm_id == kasm.kasm_id)
+    return list(call.db.scalars(query.order_by(SessionPermission.session_permission_id)))
+
+
+def set_session_permissions(call: KasmCall) -> dict[str, Any]:
+    spec = _spec(call)
+    kasm = _kasm(call, spec)
+    entries = spec.get("session_permissions")
+    if not isinstance(entries, list) or not entries:
+        raise KasmError(MISSING, 400)
+    existing = {p.user_id: p for p in _of_kasm(call, kasm)}
+    changed: list[SessionPermission] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("user_id") or "access" not in entry:
+            raise KasmError(MISSING, 400)
+        user_id = parse_id(entry["user_id"])
+        user = call.db.get(User, user_id) if user_id else None
+        if user is None:
+            raise KasmError(f"No user found with id: ({entry['user_id']})", 400)
+        access = _access(entry["access"])
+        permission = existing.get(user.user_id)
+        if permission is None:
+            permission = add_session_permission(call.db, kasm, user, access)
+            existing[user.user_id] = permission
+        permission.access = access
+        changed.append(permission)
+    return {"session_permissions": [permission_out(p) for p in changed]}
+
+
+def set_all_session_permissions(call: KasmCall) -> dict[str, Any]:
+    spec = _spec(call)
+    kasm = _kasm(call, spec)
+    if "access" not in spec:
+        raise KasmError(MISSING, 400)
+    access = _access(spec["access"])
+    permissions = _of_kasm(call, kasm)
+    for permission in permissions:
+        permission.access = access
+    return {"session_permissions": [permission_out(p) for p in permissions]}
+
+
+def get_session_permissions(call: KasmCall) -> dict[str, Any]:
+    spec = _spec(call)
+    keys = {"kasm_id": SessionPermission.kasm_id, "user_id": SessionPermission.user_id}
+    keys["session_permission_id"] = SessionPermission.session_permission_id
+    query = select(SessionPermission)
+    given = False
+    for key, column in keys.items():
+        if spec.get(key):
+            given = True
+            query = query.where(column == (parse_id(spec[key]) or ""))
+    if not given:
+        raise KasmError(MISSING, 400)
+    rows = call.db.scalars(query.order_by(SessionPermission.session_permission_id))
+    return {"session_permissions": [permission_out(p) for p in rows]}
+
+
+def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
+    spec = _spec(call)
+    kasm = _kasm(call, spec)
+    user_ids = spec.get("user_ids")
+    if not isinstance(user_ids, list) or not user_ids:
+        raise KasmError(MISSING, 400)
+    existing = {p.user_id: p for p in _of_kasm(call, kasm)}
+    doomed = []
+    for value in user_ids:
+        permission = existing.get(parse_id(value) or "")
+        if permission is None:
+            raise KasmError(
+                f"No session_permissions found with kasm_id: ({spec['kasm_id']}) and user_id: ({value})", 400
+            )
+        doomed.append(permission)
+    for permission in doomed:
+        call.db.delete(permission)
+    return {}
+
+
+def delete_all_session_permissions(call: KasmCall) -> dict[str, Any]:
+    kasm = _kasm(call, _spec(call))
+    for permission in _of_kasm(call, kasm):
+        call.db.delete(permission)
+    return {}
