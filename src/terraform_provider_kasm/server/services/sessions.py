@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -833,7 +834,7 @@ def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
             "resx": kasm.image.x_res,
             "resy": kasm.image.y_res,
             "changed": rng.randint(0, 100),
-            "server_time": int(now.timestamp() * 1000),
+            "server_time": int(time.time() * 1000),
         },
         "clients": clients,
         "analysis": rng.randint(0, 3),
