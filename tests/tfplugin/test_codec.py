@@ -318,3 +318,15 @@ def test_captured_stored_state_json(thing_type: Object) -> None:
     assert b["extra"] == Typed(List(String), ["x", "y"])
     assert b["aliases"] == ["2026-01-01T00:00:00Z", "q"]
     assert b["ports"] is None
+
+
+def test_refinements_can_be_collected_and_sent_back() -> None:
+    t = Object({"a": String, "b": List(String), "s": Set(String)})
+    refined = msgpack.ExtType(12, msgpack.packb({2: "x-"}))
+    wire = msgpack.packb({"a": refined, "b": [refined], "s": [refined]}, use_bin_type=True)
+    found: dict[Any, Any] = {}
+    value = decode_msgpack(wire, t, found)
+    assert value == {"a": UNKNOWN, "b": [UNKNOWN], "s": [UNKNOWN]}
+    assert found == {("a",): refined, ("b", 0): refined}  # none inside the set
+    back = msgpack.unpackb(encode_msgpack(value, t, found), raw=False)
+    assert back == {"a": refined, "b": [refined], "s": [msgpack.ExtType(0, b"\x00")]}

@@ -269,3 +269,29 @@ def test_a_provider_that_fails_to_load_answers_every_rpc_with_an_error() -> None
     finally:
         channel.close()
         server.stop(grace=0)
+
+
+def test_plan_keeps_the_refinements_of_configured_unknowns(plugin: tuple[ServiceClient, PluginServer]) -> None:
+    """Terraform 1.6+ sends refined unknowns (e.g. "prefix-${…}" is a string known to start with
+    "prefix-") and rejects a plan whose unknown for a configured attribute lost them."""
+    import msgpack
+
+    refined = msgpack.ExtType(12, msgpack.packb({1: False, 2: "prefix-"}))
+    config = thing(name=UNKNOWN, aliases=[UNKNOWN, "q"])
+    raw = msgpack.unpackb(encode_msgpack(config, T), raw=False, strict_map_key=False)
+    raw["name"] = refined
+    raw["aliases"][0] = refined
+    config_dv = pb.DynamicValue(msgpack=msgpack.packb(raw, use_bin_type=True))
+    resp = provider_plan_raw(plugin[0], config_dv)
+    assert not resp.diagnostics
+    planned = msgpack.unpackb(resp.planned_state.msgpack, raw=False, strict_map_key=False)
+    assert planned["name"] == refined and planned["aliases"] == [refined, "q"]
+    assert planned["id"] == msgpack.ExtType(0, b"\x00")  # our own unknowns carry no refinements
+
+
+def provider_plan_raw(provider: ServiceClient, config_dv: pb.DynamicValue) -> Any:
+    return provider.PlanResourceChange(
+        pb.PlanResourceChange.Request(
+            type_name=TYPE, prior_state=dv(None), proposed_new_state=config_dv, config=config_dv
+        )
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -42,6 +43,7 @@ class CodecError(ValueError):
     """A value that does not fit its type; the message names the path, never the value."""
 
 
+Path = tuple[str | int, ...]
 _INT64_MIN = -(2**63)
 _UINT64_MAX = 2**64 - 1
 _UNKNOWN_EXT = msgpack.ExtType(0, b"\x00")
@@ -142,10 +144,18 @@ def wrap_dynamic(value: Any, actual: Type) -> Any:
     return Typed(actual, value)
 
 
-def _from_wire(raw: Any, t: Type, path: tuple[str | int, ...]) -> Any:
+def _unknown(path: Path, refined: Mapping[Path, msgpack.ExtType] | None) -> msgpack.ExtType:
+    if refined:
+        return refined.get(path, _UNKNOWN_EXT)
+    return _UNKNOWN_EXT
+
+
+def _from_wire(raw: Any, t: Type, path: Path, refined: dict[Path, msgpack.ExtType] | None) -> Any:
     if raw is None:
         return None
     if isinstance(raw, msgpack.ExtType):
+        if refined is not None and raw.code != 0:
+            refined[path] = raw
         return UNKNOWN
     if t == Dynamic:
         if not isinstance(raw, list) or len(raw) != 2:
@@ -155,7 +165,7 @@ def _from_wire(raw: Any, t: Type, path: tuple[str | int, ...]) -> Any:
             actual = type_from_json_bytes(type_json)
         except ValueError:
             raise CodecError(f"{_where(path)}: invalid dynamic type") from None
-        return wrap_dynamic(_from_wire(inner, actual, path), actual)
+        return wrap_dynamic(_from_wire(inner, actual, path, refined), actual)
     if t == String:
         if not isinstance(raw, str):
             raise CodecError(f"{_where(path)}: expected a string, got {type(raw).__name__}")
@@ -169,39 +179,40 @@ def _from_wire(raw: Any, t: Type, path: tuple[str | int, ...]) -> Any:
     if isinstance(t, List | Set):
         if not isinstance(raw, list):
             raise CodecError(f"{_where(path)}: expected a list, got {type(raw).__name__}")
-        return [_from_wire(v, t.element, (*path, i)) for i, v in enumerate(raw)]
+        inner_refined = refined if isinstance(t, List) else None  # set elements have no stable position
+        return [_from_wire(v, t.element, (*path, i), inner_refined) for i, v in enumerate(raw)]
     if isinstance(t, Map):
         if not isinstance(raw, dict):
             raise CodecError(f"{_where(path)}: expected a map, got {type(raw).__name__}")
-        return {k: _from_wire(v, t.element, (*path, k)) for k, v in raw.items()}
+        return {k: _from_wire(v, t.element, (*path, k), refined) for k, v in raw.items()}
     if isinstance(t, Object):
         if not isinstance(raw, dict):
             raise CodecError(f"{_where(path)}: expected an object, got {type(raw).__name__}")
-        return {name: _from_wire(raw.get(name), at, (*path, name)) for name, at in t.attributes.items()}
+        return {name: _from_wire(raw.get(name), at, (*path, name), refined) for name, at in t.attributes.items()}
     if isinstance(t, Tuple):
         if not isinstance(raw, list) or len(raw) != len(t.elements):
             raise CodecError(f"{_where(path)}: expected a tuple of {len(t.elements)} elements")
-        return [_from_wire(v, et, (*path, i)) for i, (v, et) in enumerate(zip(raw, t.elements, strict=True))]
+        return [_from_wire(v, et, (*path, i), refined) for i, (v, et) in enumerate(zip(raw, t.elements, strict=True))]
     raise CodecError(f"{_where(path)}: unsupported type {t!r}")
 
 
-def _to_wire(value: Any, t: Type, path: tuple[str | int, ...]) -> Any:
+def _to_wire(value: Any, t: Type, path: Path, refined: Mapping[Path, msgpack.ExtType] | None) -> Any:
     if t == Dynamic:
         if value is None or value is UNKNOWN:
-            return None if value is None else _UNKNOWN_EXT
+            return None if value is None else _unknown(path, refined)
         if isinstance(value, Typed):
             actual, inner = value.type, value.value
         else:
             actual, inner = infer_type(value), value
         if actual == Dynamic:
-            return _to_wire(inner, actual, path)
-        return [actual.json_bytes(), _to_wire(inner, actual, path)]
+            return _to_wire(inner, actual, path, refined)
+        return [actual.json_bytes(), _to_wire(inner, actual, path, refined)]
     if isinstance(value, Typed):
         value = value.value
     if value is None:
         return None
     if value is UNKNOWN:
-        return _UNKNOWN_EXT
+        return _unknown(path, refined)
     if t == String:
         if not isinstance(value, str):
             raise CodecError(f"{_where(path)}: expected a string, got {type(value).__name__}")
@@ -215,19 +226,20 @@ def _to_wire(value: Any, t: Type, path: tuple[str | int, ...]) -> Any:
     if isinstance(t, List | Set):
         if not isinstance(value, list | tuple | set | frozenset):
             raise CodecError(f"{_where(path)}: expected a list, got {type(value).__name__}")
-        return [_to_wire(v, t.element, (*path, i)) for i, v in enumerate(value)]
+        inner_refined = refined if isinstance(t, List) else None
+        return [_to_wire(v, t.element, (*path, i), inner_refined) for i, v in enumerate(value)]
     if isinstance(t, Map):
         if not isinstance(value, dict):
             raise CodecError(f"{_where(path)}: expected a map, got {type(value).__name__}")
-        return {str(k): _to_wire(value[k], t.element, (*path, str(k))) for k in sorted(value)}
+        return {str(k): _to_wire(value[k], t.element, (*path, str(k)), refined) for k in sorted(value)}
     if isinstance(t, Object):
         if not isinstance(value, dict):
             raise CodecError(f"{_where(path)}: expected an object, got {type(value).__name__}")
-        return {name: _to_wire(value.get(name), at, (*path, name)) for name, at in t.attributes.items()}
+        return {name: _to_wire(value.get(name), at, (*path, name), refined) for name, at in t.attributes.items()}
     if isinstance(t, Tuple):
         if not isinstance(value, list | tuple) or len(value) != len(t.elements):
             raise CodecError(f"{_where(path)}: expected a tuple of {len(t.elements)} elements")
-        return [_to_wire(v, et, (*path, i)) for i, (v, et) in enumerate(zip(value, t.elements, strict=True))]
+        return [_to_wire(v, et, (*path, i), refined) for i, (v, et) in enumerate(zip(value, t.elements, strict=True))]
     raise CodecError(f"{_where(path)}: unsupported type {t!r}")
 
 
@@ -235,18 +247,23 @@ def _ext_hook(code: int, data: bytes) -> msgpack.ExtType:
     return msgpack.ExtType(code, data)
 
 
-def decode_msgpack(data: bytes, t: Type) -> Any:
-    """Decodes a DynamicValue's msgpack bytes as a value of type ``t``."""
+def decode_msgpack(data: bytes, t: Type, refined: dict[Path, msgpack.ExtType] | None = None) -> Any:
+    """Decodes a DynamicValue's msgpack bytes as a value of type ``t``.
+
+    Refined unknowns decode as plain ``UNKNOWN``; pass a dict as ``refined`` to collect them by path
+    (outside sets), so that :func:`encode_msgpack` can send the very same refinements back.
+    """
     try:
         raw = msgpack.unpackb(data, raw=False, ext_hook=_ext_hook, strict_map_key=False)
     except Exception as e:  # msgpack raises several unrelated exception types for bad input
         raise CodecError(f"invalid msgpack: {type(e).__name__}") from None
-    return _from_wire(raw, t, ())
+    return _from_wire(raw, t, (), refined)
 
 
-def encode_msgpack(value: Any, t: Type) -> bytes:
-    """Encodes a value of type ``t`` in cty's msgpack form."""
-    return msgpack.packb(_to_wire(value, t, ()), use_bin_type=True)
+def encode_msgpack(value: Any, t: Type, refined: Mapping[Path, msgpack.ExtType] | None = None) -> bytes:
+    """Encodes a value of type ``t`` in cty's msgpack form; an unknown at a path in ``refined`` is sent
+    with that path's refinements (Terraform requires a planned value to keep the configuration's)."""
+    return msgpack.packb(_to_wire(value, t, (), refined), use_bin_type=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -391,7 +408,7 @@ def encode_json(value: Any, t: Type) -> bytes:
 
 
 def _canonical(value: Any, t: Type) -> bytes:
-    return msgpack.packb(_to_wire(value, t, ()), use_bin_type=True)
+    return msgpack.packb(_to_wire(value, t, (), None), use_bin_type=True)
 
 
 def values_equal(a: Any, b: Any, t: Type) -> bool:

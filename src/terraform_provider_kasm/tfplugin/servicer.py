@@ -137,12 +137,14 @@ def _dump(rpc: str, field: str, dv: pb.DynamicValue | None = None, raw_json: byt
         (target / f"{stem}.json").write_bytes(raw_json)
 
 
-def decode_dynamic(dv: pb.DynamicValue, t: Type, rpc: str = "", field: str = "") -> Any:
+def decode_dynamic(
+    dv: pb.DynamicValue, t: Type, rpc: str = "", field: str = "", refined: dict[Any, Any] | None = None
+) -> Any:
     """A request's DynamicValue as a plain value (an absent value is null)."""
     if rpc:
         _dump(rpc, field, dv)
     if dv.msgpack:
-        return codec.decode_msgpack(dv.msgpack, t)
+        return codec.decode_msgpack(dv.msgpack, t, refined)
     if dv.json:
         return codec.decode_json(dv.json, t)
     return None
@@ -251,16 +253,20 @@ class ProviderServicer:
             diags.error("Unknown data source type", f"The provider has no data source type {type_name!r}.")
         return ds
 
-    def _decode(self, diags: Diagnostics, dv: pb.DynamicValue, t: Type, rpc: str, field: str) -> tuple[bool, Any]:
+    def _decode(
+        self, diags: Diagnostics, dv: pb.DynamicValue, t: Type, rpc: str, field: str, refined: dict[Any, Any] | None = None
+    ) -> tuple[bool, Any]:
         try:
-            return True, decode_dynamic(dv, t, rpc, field)
+            return True, decode_dynamic(dv, t, rpc, field, refined)
         except codec.CodecError as e:
             diags.error(f"Invalid {field} value from Terraform", str(e))
             return False, None
 
-    def _encode(self, diags: Diagnostics, value: Any, t: Type, what: str) -> pb.DynamicValue | None:
+    def _encode(
+        self, diags: Diagnostics, value: Any, t: Type, what: str, refined: dict[Any, Any] | None = None
+    ) -> pb.DynamicValue | None:
         try:
-            return encode_dynamic(value, t)
+            return pb.DynamicValue(msgpack=codec.encode_msgpack(value, t, refined))
         except (codec.CodecError, TypeError, ValueError) as e:
             diags.error(f"Unexpected error in {what}", f"The provider returned a value of the wrong type: {e}")
             return None
@@ -500,7 +506,10 @@ class ProviderServicer:
         t = schema.value_type
         ok1, prior = self._decode(diags, request.prior_state, t, "PlanResourceChange", "prior_state")
         ok2, proposed = self._decode(diags, request.proposed_new_state, t, "PlanResourceChange", "proposed_new_state")
-        ok3, config = self._decode(diags, request.config, t, "PlanResourceChange", "config")
+        # Refined unknowns of the configuration go back unchanged in the plan: Terraform (1.6+) rejects
+        # a planned unknown whose refinements differ from the configuration's.
+        refined: dict[codec.Path, Any] = {}
+        ok3, config = self._decode(diags, request.config, t, "PlanResourceChange", "config", refined)
         if not (ok1 and ok2 and ok3):
             response.diagnostics.extend(self._diags(diags))
             return response
@@ -519,7 +528,7 @@ class ProviderServicer:
                 )
                 if done and isinstance(modified, dict):
                     planned = null_write_only(schema, normalize_blocks(schema, complete(schema, modified, planned)))
-            encoded = self._encode(diags, planned, t, what)
+            encoded = self._encode(diags, planned, t, what, refined)
             if encoded is not None:
                 response.planned_state.CopyFrom(encoded)
             seen: set[AttributePath] = set()
