@@ -44,6 +44,9 @@ class WidgetResource(Resource):
             "mode": s.Attribute(
                 String, optional=True, validators=[s.OneOf("fast", "slow")], plan_modifiers=[s.RequiresReplace()]
             ),
+            "zone": s.Attribute(
+                String, optional=True, plan_modifiers=[s.RequiresReplaceIf(lambda a, b: True, "a new zone replaces it")]
+            ),
             "secret": s.Attribute(String, optional=True, sensitive=True, description="Shh."),
             "token_wo": s.Attribute(String, optional=True, write_only=True, sensitive=True),
             "old": s.Attribute(Bool, optional=True, deprecated="Use mode instead."),
@@ -176,6 +179,7 @@ def test_resource_page(examples: Path) -> None:
         '- `tags` (Set of String) Defaults to `["a", "b"]`.',
         "- `timeouts` (Block) (see [below for nested schema](#nestedblock--timeouts))",
         f"- `token_wo` (String, Sensitive, [Write-only]({WRITE_ONLY_URL}))",
+        "- `zone` (String) A new zone replaces it.",
     ]
     assert body[body.index("### Read-Only") + 2 : body.index("### Read-Only") + 4] == [
         "- `id` (String) The id.",

@@ -278,7 +278,7 @@ def _attribute_entry(name: str, attribute: Attribute, path: tuple[str, ...], rea
         entry.sentences.append(f"**Deprecated:** {attribute.deprecated.strip()}")
     if not is_read_only:
         entry.sentences += [_validator_sentence(v) for v in attribute.validators]
-        entry.sentences += [m.description for m in attribute.plan_modifiers if isinstance(m, RequiresReplace)]
+        entry.sentences += [_sentence(m.description) for m in attribute.plan_modifiers if isinstance(m, RequiresReplace)]
         if attribute.default is not None:
             entry.sentences.append(f"Defaults to `{_hcl_literal(attribute.default)}`.")
     entry.sentences = [s for s in entry.sentences if s]
@@ -500,7 +500,7 @@ class DocsDiff:
         for path in self.changed:
             diff = self.diffs.get(path, "").splitlines()
             shown = diff[:max_diff_lines]
-            lines += [f"--- {path}", *shown]
+            lines += shown
             if len(diff) > len(shown):
                 lines.append(f"  … {len(diff) - len(shown)} more diff lines")
         return "\n".join(lines)
