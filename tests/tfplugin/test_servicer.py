@@ -295,3 +295,13 @@ def provider_plan_raw(provider: ServiceClient, config_dv: pb.DynamicValue) -> An
             type_name=TYPE, prior_state=dv(None), proposed_new_state=config_dv, config=config_dv
         )
     )
+
+
+def test_a_failed_create_can_keep_a_partial_state(plugin: tuple[ServiceClient, PluginServer]) -> None:
+    provider, _ = plugin
+    config = thing(name="one", fail_on="after_create")
+    planned = decode_msgpack(plan(provider, None, config).planned_state.msgpack, T)
+    resp = apply(provider, None, planned, config)
+    assert errors(resp) == ["Created, but not finished: fail_on is after_create"]
+    state = decode_msgpack(resp.new_state.msgpack, T)
+    assert state["id"] and state["name"] == "one" and state["revision"] == 1

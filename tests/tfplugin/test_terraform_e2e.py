@@ -126,6 +126,14 @@ def test_failed_create_and_delete(terraform: Callable[..., Terraform], tmp_path:
     assert "RuntimeError: injected failure in create" in result.output
     assert tf.state_list() == []
 
+    # A create that fails after making the object keeps it in state, tainted: the next plan replaces it.
+    tf.write(thing_hcl(store, 'name = "x"\n fail_on = "after_create"'))
+    result = tf.apply(expect=(1,))
+    assert "Created, but not finished" in result.output
+    assert tf.state_list() == ["kasm_test_thing.a"]
+    assert "is tainted, so must be replaced" in tf.plan().stdout
+    tf.destroy()
+
     tf.write(thing_hcl(store, 'name = "x"\n fail_on = "delete"'))
     tf.apply()
     result = tf.destroy(expect=(1,))

@@ -128,6 +128,9 @@ class ThingResource(Resource):
         thing["created_at"] = "2026-01-01T00:00:00Z"
         thing["token_set"] = bool((ctx.config or {}).get("token_wo"))
         self._store(ctx).put(thing["id"], thing)
+        if plan.get("fail_on") == "after_create":
+            # The object exists although the operation failed: hand Terraform the partial state.
+            raise DiagnosticError("Created, but not finished", "fail_on is after_create", state=thing)
         return thing
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
