@@ -22,8 +22,17 @@ from .hclog import log
 from .planning import null_write_only, plan_resource_change, unknown_paths, validate
 from .provider import Provider, ProviderContext
 from .resource import ClientCapabilities, DataSource, Resource, ResourceContext
-from .schema import Attribute, Block, Container, NestedAttributes, NestingMode, Schema, empty_object
-from .types import Type
+from .schema import (
+    Attribute,
+    Block,
+    Container,
+    NestedAttributes,
+    NestingMode,
+    Schema,
+    complete_object,
+    empty_object,
+)
+from .types import UNKNOWN, Type
 
 #: Debug aid: when set to a directory, every DynamicValue received is written there as
 #: ``<n>-<RPC>-<field>.msgpack`` (or ``.json``). The files hold configuration values, secrets included:
@@ -170,29 +179,15 @@ def normalize_blocks(container: Container, value: dict[str, Any]) -> dict[str, A
                 {} if block.nesting is NestingMode.MAP else []
             )
         elif isinstance(v, dict) and block.nesting in (NestingMode.SINGLE, NestingMode.GROUP):
-            value[name] = normalize_blocks(block, complete(block, v, None))
+            value[name] = normalize_blocks(block, complete_object(block, v, None))
         elif isinstance(v, list):
-            value[name] = [normalize_blocks(block, complete(block, e, None)) if isinstance(e, dict) else e for e in v]
+            value[name] = [normalize_blocks(block, complete_object(block, e, None)) if isinstance(e, dict) else e for e in v]
         elif isinstance(v, dict):
             value[name] = {
-                k: normalize_blocks(block, complete(block, e, None)) if isinstance(e, dict) else e
+                k: normalize_blocks(block, complete_object(block, e, None)) if isinstance(e, dict) else e
                 for k, e in v.items()
             }
     return value
-
-
-def complete(container: Container, value: dict[str, Any], fallback: dict[str, Any] | None) -> dict[str, Any]:
-    """``value`` with every key: missing ones from ``fallback`` (the plan or prior state), else empty."""
-    empty = empty_object(container)
-    out: dict[str, Any] = {}
-    for name, default in empty.items():
-        if name in value:
-            out[name] = value[name]
-        elif fallback is not None and name in fallback:
-            out[name] = fallback[name]
-        else:
-            out[name] = default
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -279,7 +274,7 @@ class ProviderServicer:
         if not isinstance(value, dict):
             diags.error(f"Unexpected error in {what}", f"The provider returned a {type(value).__name__}, not an object.")
             return None
-        state = null_write_only(schema, normalize_blocks(schema, complete(schema, value, fallback)))
+        state = null_write_only(schema, normalize_blocks(schema, complete_object(schema, value, fallback)))
         assert state is not None
         for path in unknown_paths(schema, state):
             diags.error(
@@ -288,7 +283,7 @@ class ProviderServicer:
                 path,
             )
         if diags.has_errors:
-            state = codec_replace_unknown(state)
+            state = _replace_unknown(state)
         return state
 
     # -- information ---------------------------------------------------------------------------------
@@ -527,7 +522,7 @@ class ProviderServicer:
                     diags, what, lambda: resource.modify_plan(ctx, prior, base, config or schema.empty_value(), diags)
                 )
                 if done and isinstance(modified, dict):
-                    planned = null_write_only(schema, normalize_blocks(schema, complete(schema, modified, planned)))
+                    planned = null_write_only(schema, normalize_blocks(schema, complete_object(schema, modified, planned)))
             encoded = self._encode(diags, planned, t, what, refined)
             if encoded is not None:
                 response.planned_state.CopyFrom(encoded)
@@ -665,12 +660,12 @@ class ProviderServicer:
         return pb.CloseEphemeralResource.Response(diagnostics=self._unsupported("Ephemeral resources", request.type_name))
 
 
-def codec_replace_unknown(value: Any) -> Any:
+def _replace_unknown(value: Any) -> Any:
     """``value`` with every unknown replaced by null (a failed state must still be encodable as state)."""
-    if value is codec.UNKNOWN:
+    if value is UNKNOWN:
         return None
     if isinstance(value, dict):
-        return {k: codec_replace_unknown(v) for k, v in value.items()}
+        return {k: _replace_unknown(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [codec_replace_unknown(v) for v in value]
+        return [_replace_unknown(v) for v in value]
     return value

@@ -125,10 +125,6 @@ class Tuple(Type):
         return ["tuple", [t.to_json() for t in self.elements]]
 
 
-def is_collection(t: Type) -> bool:
-    return isinstance(t, List | Set | Map)
-
-
 @dataclass(frozen=True)
 class Typed:
     """A value of a ``Dynamic`` attribute together with its runtime type.
