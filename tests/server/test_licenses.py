@@ -1,0 +1,100 @@
+"""Licenses: offline behaviour (unsigned local license keys; activation refused) and their effect on the
+concurrent-session limit."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+from terraform_provider_kasm.server.permissions import Permission as P
+
+from ..fixtures.kasm_server import KasmServer
+from .session_helpers import error, new_user, ok, seeded_image_id, start
+
+
+def unsigned_key(**claims: Any) -> str:
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+def test_add_get_delete_license(kasm_server: KasmServer) -> None:
+    assert ok(kasm_server.post("get_licenses")) == {"licenses": []}
+    key = unsigned_key(
+        limit=10,
+        license_type="Per Concurrent Kasm",
+        issued_to="Example",
+        features=["allow_kasm_sharing"],
+        sku="X",
+    )
+    lic = ok(kasm_server.post("add_license", {"license_key": key}))["license"]
+    assert list(lic) == [
+        "license_id",
+        "expiration",
+        "issued_at",
+        "issued_to",
+        "limit",
+        "is_verified",
+        "license_type",
+        "features",
+        "sku",
+    ]
+    assert (lic["limit"], lic["issued_to"], lic["is_verified"]) == (10, "Example", False)
+    assert lic["features"] == {"allow_kasm_sharing": True} and lic["expiration"] is None
+    assert ok(kasm_server.post("get_licenses"))["licenses"] == [lic]
+    assert ok(kasm_server.post("delete_license", {"license_id": lic["license_id"]})) == {}
+    assert error(kasm_server.post("delete_license", {"license_id": lic["license_id"]})) == (
+        f"license_id ({lic['license_id']}) does not exist"
+    )
+    assert (
+        error(kasm_server.post("delete_license", {"license_id": "x"}))
+        == "Invalid Request. license_id must be a UUID"
+    )
+
+
+def test_license_errors(kasm_server: KasmServer) -> None:
+    assert error(kasm_server.post("add_license", {})) == "Invalid Request. Missing license_key"
+    assert (
+        error(kasm_server.post("add_license", {"license_key": "abc"}))
+        == "Invalid License: Not enough segments"
+    )
+    signed = unsigned_key(limit=5).replace("bm9uZ", "SFMyN")  # header alg no longer "none"
+    assert error(kasm_server.post("add_license", {"license_key": signed})).startswith("Invalid License:")
+    expired = unsigned_key(limit=5, exp=int(time.time()) - 10)
+    assert (
+        error(kasm_server.post("add_license", {"license_key": expired}))
+        == "Invalid License: Signature has expired"
+    )
+    assert error(kasm_server.post("activate", {}), 400) == "Invalid Request. Missing activation_key"
+    assert (
+        error(kasm_server.post("activate", {"activation_key": "k"}), 400)
+        == "Missing license_server_url Setting"
+    )
+    key, secret = kasm_server.create_api_key([P.LICENSES_VIEW])
+    creds = {"api_key": key, "api_key_secret": secret}
+    assert ok(kasm_server.post("get_licenses", creds)) == {"licenses": []}
+    assert error(kasm_server.post("add_license", {**creds, "license_key": unsigned_key(limit=1)}), 401)
+
+
+def test_license_raises_the_concurrent_limit(kasm_server: KasmServer) -> None:
+    image_id = seeded_image_id(kasm_server)
+    users = [new_user(kasm_server) for _ in range(5)]
+    for n in range(5):
+        start(kasm_server, users[n % 4], image_id)
+    assert error(kasm_server.post("request_kasm", {"user_id": users[4], "image_id": image_id})) == (
+        "Per concurrent session license limit exceeded. Unable to create session"
+    )
+    ok(
+        kasm_server.post(
+            "add_license", {"license_key": unsigned_key(limit=6, features=["allow_kasm_sharing"])}
+        )
+    )
+    start(kasm_server, users[4], image_id)
+    assert error(kasm_server.post("request_kasm", {"user_id": users[4], "image_id": image_id})) == (
+        "Per concurrent session license limit exceeded. Unable to create session"
+    )
+    status = ok(kasm_server.post("license_status"))["license"]["status"]
+    assert (status["limit"], status["licensed"]) == (6, True)
