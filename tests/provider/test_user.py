@@ -1,0 +1,249 @@
+"""kasm_user against the local Kasm server, driven by the real Terraform binary."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from terraform_provider_kasm.client import KasmClient
+from terraform_provider_kasm.client.convert import dashed
+from terraform_provider_kasm.server.seed import ADMINISTRATORS_GROUP_ID, ALL_USERS_GROUP_ID
+from tests.fixtures.kasm_server import KasmServer
+from tests.fixtures.terraform import Terraform
+
+TF = Callable[..., Terraform]
+
+
+@pytest.fixture
+def client(kasm_client: KasmClient) -> KasmClient:
+    return kasm_client
+
+
+@pytest.fixture
+def tf(kasm_tf: TF) -> TF:
+    return kasm_tf
+
+
+def user_hcl(**attrs: Any) -> str:
+    body = "\n".join(f"  {k} = {v}" for k, v in attrs.items())
+    return f'resource "kasm_user" "u" {{\n{body}\n}}\n'
+
+
+def assert_no_changes(t: Terraform) -> None:
+    result = t.plan(detailed_exitcode=True)
+    assert result.returncode == 0, result.output
+
+
+def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
+    devs = client.groups.create("Developers", priority=10)
+    ops = client.groups.create("Operators", priority=20)
+    hcl = user_hcl(
+        username='"Dev.User@Example.com"',
+        password='"Password123!"',
+        first_name='"John"',
+        last_name='"Doe"',
+        phone='""',
+        groups=f'["{devs.group_id}", "Operators"]',
+    )
+    t = tf(hcl)
+    t.apply()
+    values = t.resource_values("kasm_user.u")
+    user = client.users.get(values["id"])
+    # Kasm lower-cases the username; the configured spelling stays in state.
+    assert user.username == "dev.user@example.com"
+    assert values["username"] == "Dev.User@Example.com"
+    assert (user.first_name, user.last_name, user.locked) == ("John", "Doe", False)
+    assert {g.group_id for g in user.groups} == {ALL_USERS_GROUP_ID, devs.group_id, ops.group_id}
+    assert sorted(values["groups"]) == sorted([devs.group_id, "Operators"])
+    # Seeded images are authorised for All Users.
+    enabled = {i.image_id for i in client.images.list() if i.enabled}
+    assert set(values["authorized_images"]) == enabled
+    assert_no_changes(t)
+
+    # In place: names, password, locked, rename, groups (All Users is never stripped).
+    before = client.users.get(values["id"])
+    t.write(
+        user_hcl(
+            username='"ops.user"',
+            password='"Changed456$"',
+            first_name='"Jane"',
+            locked="true",
+            groups=f'["{ops.group_id}"]',
+        )
+    )
+    plan = t.plan()
+    assert "1 to change, 0 to destroy" in plan.stdout, plan.stdout
+    t.apply()
+    after = client.users.get(values["id"])
+    assert after.user_id == before.user_id
+    assert after.username == "ops.user"
+    assert (after.first_name, after.last_name, after.locked) == ("Jane", "", True)
+    assert after.password_set_date is not None and before.password_set_date is not None
+    assert after.password_set_date > before.password_set_date
+    assert {g.group_id for g in after.groups} == {ALL_USERS_GROUP_ID, ops.group_id}
+    assert_no_changes(t)
+
+    # Unlock again; an unchanged password is not sent.
+    t.write(user_hcl(username='"ops.user"', password='"Changed456$"', first_name='"Jane"', groups="[]"))
+    t.apply()
+    unlocked = client.users.get(values["id"])
+    assert not unlocked.locked
+    assert unlocked.password_set_date == after.password_set_date
+    assert {g.group_id for g in unlocked.groups} == {ALL_USERS_GROUP_ID}
+    assert_no_changes(t)
+
+    t.destroy()
+    assert client.users.find(values["id"]) is None
+
+
+def test_groups_not_configured_reports_non_system_groups(
+    tf: TF, client: KasmClient
+) -> None:
+    t = tf(user_hcl(username='"reporter"', password='"Password123!"'))
+    t.apply()
+    values = t.resource_values("kasm_user.u")
+    assert values["groups"] == []
+    # A membership made elsewhere (Administrators is a system group: it is not reported).
+    extra = client.groups.create("Extra", priority=30)
+    client.groups.add_user(extra.group_id, values["id"])
+    client.groups.add_user(ADMINISTRATORS_GROUP_ID, values["id"])
+    assert_no_changes(t)
+    t.refresh()
+    assert t.resource_values("kasm_user.u")["groups"] == [extra.group_id]
+    t.destroy()
+
+
+def test_import_by_id_and_username_then_empty_plan(
+    tf: TF, client: KasmClient
+) -> None:
+    group = client.groups.create("Imported", priority=40)
+    user = client.users.create("imported.user", password="Password123!", first_name="Ann", organization="ACME")
+    client.groups.add_user(group.group_id, user.user_id)
+    hcl = user_hcl(
+        username='"Imported.User"',
+        first_name='"Ann"',
+        organization='"ACME"',
+        groups=f'["{group.group_id}"]',
+    )
+    t = tf(hcl)
+    t.import_("kasm_user.u", "username:Imported.User")
+    values = t.resource_values("kasm_user.u")
+    assert values["id"] == user.user_id
+    assert values["username"] == "Imported.User"
+    assert values["password"] is None
+    assert_no_changes(t)
+
+    # By id the configured spelling is unknown: Kasm's lower-case one matches without a diff.
+    t2 = tf(hcl.replace("Imported.User", "imported.user"))
+    t2.import_("kasm_user.u", dashed(user.user_id))
+    assert t2.resource_values("kasm_user.u")["id"] == user.user_id
+    assert_no_changes(t2)
+
+    bad = tf(user_hcl(username='"x"')).import_("kasm_user.u", "not-an-id", expect=(1,))
+    assert "Invalid import ID" in bad.output
+    missing = tf(user_hcl(username='"x"')).import_("kasm_user.u", "username:nobody", expect=(1,))
+    assert "User not found" in missing.output
+
+
+def test_deleted_outside_terraform_is_recreated(tf: TF, client: KasmClient) -> None:
+    t = tf(user_hcl(username='"ephemeral"', password='"Password123!"'))
+    t.apply()
+    first = t.resource_values("kasm_user.u")["id"]
+    client.users.delete(first)
+    plan = t.plan()
+    assert "1 to add, 0 to change, 0 to destroy" in plan.stdout, plan.stdout
+    t.apply()
+    second = t.resource_values("kasm_user.u")["id"]
+    assert second != first and client.users.find(second) is not None
+    assert_no_changes(t)
+    t.destroy()
+
+
+def test_bad_input_names_the_attribute(tf: TF, client: KasmClient) -> None:
+    t = tf(user_hcl(username='""', password='"Password123!"'))
+    result = t.plan(expect=(1,))
+    assert "Attribute username must be between 1 and 255 characters long, got 0" in result.output
+    t.write(user_hcl(username='"   "', password='"Password123!"'))
+    assert "Attribute username: must not be empty or only whitespace" in t.plan(expect=(1,)).output
+    t.write(user_hcl(username='"nopass"'))
+    result = t.plan(expect=(1,))
+    assert "Missing password" in result.output
+    t.write(user_hcl(username='"nogroup"', password='"Password123!"', groups='["No Such Group"]'))
+    result = t.apply(expect=(1,))
+    assert "Unknown group" in result.output and "No Such Group" in result.output
+    assert client.users.find(username="nogroup") is None
+
+
+def test_failed_create_leaves_nothing_behind(
+    tf: TF, client: KasmClient, kasm_server: KasmServer
+) -> None:
+    group = client.groups.create("Flaky", priority=50)
+    t = tf(user_hcl(username='"atomic"', password='"Password123!"', groups=f'["{group.group_id}"]'))
+    kasm_server.faults.add("add_user_group=400")
+    result = t.apply(expect=(1,))
+    assert "Could not set the user's groups" in result.output
+    kasm_server.faults.clear()
+    assert client.users.find(username="atomic") is None
+    assert t.state_list() == []
+
+
+def test_existing_username_is_a_clear_error(tf: TF, client: KasmClient) -> None:
+    client.users.create("taken", password="Password123!")
+    result = tf(user_hcl(username='"Taken"', password='"Password123!"')).apply(expect=(1,))
+    assert "Username already taken" in result.output and "username:" in result.output
+
+
+def write_only_terraform() -> str | None:
+    """A Terraform binary new enough for write-only attributes (1.11+): $TERRAFORM_WRITE_ONLY or
+    any `terraform` on PATH."""
+    candidates = [os.environ.get("TERRAFORM_WRITE_ONLY", "")]
+    candidates += [os.path.join(d, "terraform") for d in os.get_exec_path()]
+    for path in filter(None, candidates):
+        if not os.access(path, os.X_OK):
+            continue
+        out = subprocess.run([path, "version", "-json"], capture_output=True, text=True, check=False).stdout
+        try:
+            major, minor = (int(x) for x in json.loads(out)["terraform_version"].split(".")[:2])
+        except (ValueError, KeyError):
+            continue
+        if (major, minor) >= (1, 11):
+            return path
+    return None
+
+
+def test_password_wo_on_old_terraform_is_rejected(tf: TF) -> None:
+    t = tf(user_hcl(username='"wo"', password_wo='"Password123!"'))
+    if "1.0." not in t.run("version").stdout:
+        pytest.skip("needs a Terraform older than 1.11")
+    result = t.plan(expect=(1,))
+    assert "Write-only attribute not supported" in result.output and "password_wo" in result.output
+
+
+def test_password_wo_with_version(terraform: TF, kasm_env: dict[str, str], client: KasmClient) -> None:
+    binary = write_only_terraform()
+    if binary is None:
+        pytest.skip("needs Terraform >= 1.11 (on PATH or $TERRAFORM_WRITE_ONLY) for write-only attributes")
+    t = terraform(
+        user_hcl(username='"wo.user"', password_wo='"Password123!"', password_wo_version="1"), env=kasm_env
+    )
+    t.binary = binary
+    t.init()
+    t.apply()
+    values = t.resource_values("kasm_user.u")
+    assert values["password_wo"] is None and values["password"] is None
+    first = client.users.get(values["id"]).password_set_date
+    assert_no_changes(t)
+    # A new password alone is not a change; bumping the version sends it.
+    t.write(user_hcl(username='"wo.user"', password_wo='"Another789%"', password_wo_version="1"))
+    assert_no_changes(t)
+    t.write(user_hcl(username='"wo.user"', password_wo='"Another789%"', password_wo_version="2"))
+    t.apply()
+    second = client.users.get(values["id"]).password_set_date
+    assert first is not None and second is not None and second > first
+    t.write(user_hcl(username='"wo.user"', password='"Password123!"', password_wo='"Password123!"'))
+    assert "Conflicting passwords" in t.plan(expect=(1,)).output
