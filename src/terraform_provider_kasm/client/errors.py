@@ -77,6 +77,9 @@ class PermissionDenied(APIError):
 
     @property
     def hint(self) -> str:
+        if self.message.startswith("Image Not Authorized"):
+            # Not the key's fault: the user may launch only enabled images added to one of their groups.
+            return "the user is in no group the image is added to, or the image is disabled"
         if not self.permissions:
             return "check the API key's permissions and that it is not read-only"
         names = " and ".join(f"*{p}*" for p in self.permissions)
@@ -222,7 +225,7 @@ def permissions_for(call: str, message: str = "") -> tuple[str, ...]:
     """The Kasm permissions a call needs, narrowed by the refusal message when it says which."""
     if "impersonate a user" in message:
         return ("Users Auth Session",)
-    if "not licensed" in message:
+    if "not licensed" in message or message.startswith("Image Not Authorized"):
         return ()
     if "sessions" in message and "unauthorized for deleting" in message:
         return ("Sessions Delete",)
