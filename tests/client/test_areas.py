@@ -85,7 +85,7 @@ def test_session_status_other_errors_still_raise(mock_client) -> None:
 def test_wait_until_running_polls_with_the_injected_clock(mock_client, clock: FakeClock) -> None:
     answers = [err("This session is currently requested."), err("This session is currently starting."),
                ok({"kasm": {"kasm_id": KID, "operational_status": "running"}, "kasm_url": "/#/x"})]
-    client, rec = mock_client(lambda call, body, req: answers.pop(0))
+    client, _ = mock_client(lambda call, body, req: answers.pop(0))
     assert client.sessions.wait_until_running(KID, UID, interval=2).running
     assert clock.sleeps == [2, 2]
 
