@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from ..endpoints import EndpointGroup
-from . import groups, images, licenses, session_permissions, session_tokens, sessions, users
+from . import (
+    cast_configs,
+    groups,
+    images,
+    licenses,
+    registries,
+    session_permissions,
+    session_tokens,
+    sessions,
+    staging_configs,
+    users,
+    zones,
+)
 
 AREAS: list[EndpointGroup] = [
     images.endpoints,
@@ -12,5 +24,9 @@ AREAS: list[EndpointGroup] = [
     sessions.endpoints,
     session_tokens.endpoints,
     session_permissions.endpoints,
+    zones.endpoints,
+    registries.endpoints,
+    cast_configs.endpoints,
+    staging_configs.endpoints,
     licenses.endpoints,
 ]

@@ -1,0 +1,138 @@
+"""Workspace registries: Kasm 1.15's admin registry calls (errors are HTTP 200 with `error_message`).
+
+Kasm installs a registry by fetching `<url>versions.txt` and `<url>1.0/list.json`. This server never
+goes on the network: it reads `file://` registries (a directory holding those two files) and refuses
+every other URL as Kasm refuses one it cannot fetch. The seeded official registry is pre-installed and
+refreshing it is a no-op.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from sqlalchemy import select
+
+from ..endpoints import KasmCall, parse_id
+from ..errors import KasmError
+from ..models.registries import RegistryOut
+from ..storage.tables import Registry
+
+SCHEMA_VERSION = "1.0"
+LIST_KEYS = ("name", "icon", "description", "list_url", "workspaces")
+ARCHITECTURES = ["amd64", "arm64"]
+NOT_A_REGISTRY = "This does not look like a valid registry."
+
+
+def registry_out(registry: Registry) -> dict[str, Any]:
+    return RegistryOut(
+        registry_id=registry.registry_id,
+        registry_url=registry.registry_url,
+        do_auto_update=registry.do_auto_update,
+        schema_version=registry.schema_version,
+        is_verified=registry.is_verified,
+        workspaces=list(registry.workspaces or []),
+        config=dict(registry.config or {}),
+    ).model_dump()
+
+
+def get_registries(call: KasmCall) -> dict[str, Any]:
+    rows = call.db.scalars(select(Registry).order_by(Registry.registry_url))
+    return {"registries": [registry_out(r) for r in rows], "architectures": list(ARCHITECTURES)}
+
+
+def normalise_url(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise KasmError("A valid url needs to be entered")
+    url = value.strip()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https", "file") or (parsed.scheme != "file" and not parsed.netloc):
+        raise KasmError("A valid url needs to be entered")
+    return url if url.endswith("/") else url + "/"
+
+
+def fetch_registry(url: str) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    """(schema version, config, workspaces) of the registry at `url`, read the way Kasm reads it."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        # Offline: an http(s) registry cannot be fetched, which Kasm reports like this.
+        raise KasmError(NOT_A_REGISTRY)
+    base = Path(unquote(parsed.path))
+    try:
+        versions = (base / "versions.txt").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KasmError(NOT_A_REGISTRY) from exc
+    if SCHEMA_VERSION not in {line.strip() for line in versions.splitlines()}:
+        raise KasmError("This registry does not have a compatible schema version available")
+    try:
+        listing = json.loads((base / SCHEMA_VERSION / "list.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise KasmError("This registry does not appear to have a valid schema list") from exc
+    if (
+        not isinstance(listing, dict)
+        or any(key not in listing for key in LIST_KEYS)
+        or not isinstance(listing["workspaces"], list)
+        or not all(isinstance(w, dict) for w in listing["workspaces"])
+    ):
+        raise KasmError("This registry does not appear to have a valid schema list")
+    config = {key: value for key, value in listing.items() if key != "workspaces"}
+    return SCHEMA_VERSION, config, listing["workspaces"]
+
+
+def _same_url(call: KasmCall, url: str) -> Registry | None:
+    for registry in call.db.scalars(select(Registry)):
+        if registry.registry_url.rstrip("/") == url.rstrip("/"):
+            return registry
+    return None
+
+
+def create_registry(call: KasmCall) -> dict[str, Any]:
+    url = normalise_url(call.body.get("registry"))
+    if _same_url(call, url) is not None:
+        raise KasmError("This Registry has already been installed.")
+    schema_version, config, workspaces = fetch_registry(url)
+    registry = Registry(
+        registry_url=url,
+        do_auto_update=True,
+        schema_version=schema_version,
+        is_verified=False,
+        config=config,
+        workspaces=workspaces,
+    )
+    call.db.add(registry)
+    call.db.flush()
+    return {"registry": registry_out(registry)}
+
+
+def _registry(call: KasmCall) -> Registry:
+    value = call.body.get("registry_id")
+    if not value:
+        raise KasmError("Missing Registry ID")
+    registry_id = parse_id(value)
+    registry = call.db.get(Registry, registry_id) if registry_id else None
+    if registry is None:
+        raise KasmError(f"Registry ({value}) does not exist")
+    return registry
+
+
+def update_registry(call: KasmCall) -> dict[str, Any]:
+    """Re-read the registry's list (only `file://` registries can be re-read offline)."""
+    registry = _registry(call)
+    if urlparse(registry.registry_url).scheme == "file":
+        registry.schema_version, registry.config, registry.workspaces = fetch_registry(registry.registry_url)
+    return {"registry": registry_out(registry)}
+
+
+def registry_auto_updates(call: KasmCall) -> dict[str, Any]:
+    registry = _registry(call)
+    if not isinstance(call.body.get("auto_updates"), bool):
+        raise KasmError("Invalid Request. Missing auto_updates")
+    registry.do_auto_update = call.body["auto_updates"]
+    return {"registry": registry_out(registry)}
+
+
+def delete_registry(call: KasmCall) -> dict[str, Any]:
+    call.db.delete(_registry(call))
+    return {}

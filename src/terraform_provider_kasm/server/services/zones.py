@@ -1,0 +1,162 @@
+"""Deployment zones: Kasm 1.15's admin zone calls (errors are HTTP 200 with `error_message`).
+
+This server has no managers; every session runs on one simulated agent, whose capacity the zones of
+the sessions share (`available_*` in `get_zones`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..endpoints import KasmCall, parse_id
+from ..errors import KasmError
+from ..models.zones import ListedZoneOut, ZoneOut
+from ..storage.tables import Kasm, Zone
+from .common import as_int, target, truncated
+from .sessions import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID
+
+MISSING = "Invalid Request. Missing required parameters"
+AGENT_CORES = 16.0
+AGENT_MEMORY = 64_000_000_000
+AGENT_GPUS = 0
+TEXT_FIELDS = (
+    "allow_origin_domain",
+    "upstream_auth_address",
+    "proxy_hostname",
+    "proxy_path",
+    "load_strategy",
+)
+BOOL_FIELDS = ("proxy_connections", "prioritize_static_agents", "search_alternate_zones")
+
+
+def zone_fields(zone: Zone) -> dict[str, Any]:
+    return {
+        "zone_id": zone.zone_id,
+        "zone_name": zone.zone_name,
+        "primary_manager_id": None,
+        "primary_manager": None,
+        "managers": [],
+        "allow_origin_domain": zone.allow_origin_domain,
+        "upstream_auth_address": zone.upstream_auth_address,
+        "proxy_connections": zone.proxy_connections,
+        "proxy_hostname": zone.proxy_hostname,
+        "proxy_path": zone.proxy_path,
+        "proxy_port": zone.proxy_port,
+        "load_strategy": zone.load_strategy,
+        "prioritize_static_agents": zone.prioritize_static_agents,
+        "search_alternate_zones": zone.search_alternate_zones,
+    }
+
+
+def zone_out(zone: Zone) -> dict[str, Any]:
+    return ZoneOut(**zone_fields(zone)).model_dump()
+
+
+def get_zones(call: KasmCall) -> dict[str, Any]:
+    brief = bool(call.body.get("brief"))
+    used = {
+        zone_id: (count, cores or 0.0, memory or 0, gpus or 0)
+        for zone_id, count, cores, memory, gpus in call.db.execute(
+            select(
+                Kasm.zone_id, func.count(), func.sum(Kasm.cores), func.sum(Kasm.memory), func.sum(Kasm.gpus)
+            ).group_by(Kasm.zone_id)
+        )
+    }
+    zones = []
+    for zone in call.db.scalars(select(Zone).order_by(Zone.zone_name)):
+        count, cores, memory, gpus = used.get(zone.zone_id, (0, 0.0, 0, 0))
+        extra: dict[str, Any] = {}
+        if not brief:
+            extra["servers"] = [
+                {
+                    "server_id": LOCAL_AGENT_ID,
+                    "hostname": LOCAL_AGENT_HOSTNAME,
+                    "enabled": True,
+                    "zone_id": zone.zone_id,
+                }
+            ]
+        zones.append(
+            ListedZoneOut(
+                **zone_fields(zone),
+                num_kasms=count,
+                available_cores=max(0.0, AGENT_CORES - float(cores)),
+                available_memory=max(0, AGENT_MEMORY - int(memory)),
+                available_gpus=max(0, AGENT_GPUS - int(gpus)),
+                **extra,
+            ).model_dump()
+        )
+    return {"zones": zones}
+
+
+def _apply(zone: Zone, spec: dict[str, Any]) -> None:
+    for key in TEXT_FIELDS:
+        if spec.get(key) is not None:
+            setattr(zone, key, truncated(spec[key], 255))
+    for key in BOOL_FIELDS:
+        if spec.get(key) is not None:
+            setattr(zone, key, bool(spec[key]))
+    if spec.get("proxy_port") is not None:
+        zone.proxy_port = as_int(spec["proxy_port"])
+
+
+def _name_taken(call: KasmCall, name: str, zone_id: str | None = None) -> bool:
+    query = select(Zone.zone_id).where(Zone.zone_name == name)
+    if zone_id is not None:
+        query = query.where(Zone.zone_id != zone_id)
+    return call.db.scalar(query) is not None
+
+
+def create_zone(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_zone")
+    if spec is None or not spec.get("zone_name"):
+        raise KasmError(MISSING)
+    name = truncated(spec["zone_name"], 255)
+    if _name_taken(call, name):
+        raise KasmError(f"Zone ({name}) already exists")
+    zone = Zone(zone_name=name)
+    _apply(zone, spec)
+    call.db.add(zone)
+    call.db.flush()
+    return {"zone": zone_out(zone)}
+
+
+def update_zone(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_zone")
+    if spec is None or not spec.get("zone_id"):
+        raise KasmError(MISSING)
+    zone_id = parse_id(spec["zone_id"])
+    if zone_id is None:
+        raise KasmError("Invalid Request. zone_id must be a uuid")
+    zone = call.db.get(Zone, zone_id)
+    if zone is None:
+        raise KasmError("Invalid Request. Zone does not exit by that id")
+    if spec.get("zone_name"):
+        name = truncated(spec["zone_name"], 255)
+        if _name_taken(call, name, zone.zone_id):
+            raise KasmError(f"Zone ({name}) already exists")
+        zone.zone_name = name
+    _apply(zone, spec)
+    try:
+        call.db.flush()
+    except IntegrityError as exc:
+        raise KasmError(f"Zone ({zone.zone_name}) already exists") from exc
+    return {"zone": zone_out(zone)}
+
+
+def delete_zone(call: KasmCall) -> dict[str, Any]:
+    spec = target(call.body, "target_zone")
+    if spec is None or not spec.get("zone_id"):
+        raise KasmError(MISSING)
+    zone_id = parse_id(spec["zone_id"])
+    if zone_id is None:
+        raise KasmError("Invalid Request: manager_id must be a uuid")
+    zone = call.db.get(Zone, zone_id)
+    if zone is None:
+        raise KasmError(f"Zone ({spec['zone_id']}) Does not Exist")
+    # No managers or servers live in zones here, so nothing blocks the delete; images restricted to
+    # the zone lose the restriction's target and staging configs of the zone go with it.
+    call.db.delete(zone)
+    return {}
