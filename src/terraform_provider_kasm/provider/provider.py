@@ -26,6 +26,7 @@ from .data_sources.images import ImagesDataSource
 from .resources.group import GroupResource
 from .resources.group_image import GroupImageResource
 from .resources.group_membership import GroupMembershipResource
+from .resources.session import SessionResource
 from .resources.user import UserResource
 
 #: attribute → environment variable it falls back to.
@@ -291,6 +292,7 @@ class KasmProvider(Provider):
         GroupResource,
         GroupImageResource,
         GroupMembershipResource,
+        SessionResource,
         UserResource,
     )
     data_sources: ClassVar[tuple[type[DataSource], ...]] = (ImagesDataSource,)
