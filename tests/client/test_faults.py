@@ -120,3 +120,9 @@ def test_a_reset_on_a_call_without_lookup_is_raised_not_repeated(local_kasm: Loc
         kasm.session_tokens.create(user.user_id)
     assert info.value.sent
     assert local_kasm.call_counts()["create_session_token"] == 1
+
+
+def test_503_retry_after_is_honoured(local_kasm: LocalKasm, clock: FakeClock) -> None:
+    local_kasm.faults.add("get_zones=503,times=1,retry_after=4")
+    local_kasm.client.call("get_zones", {}, idempotent=True)
+    assert clock.sleeps == [4.0]

@@ -221,3 +221,22 @@ def test_missing_permission_names_it(local_kasm: LocalKasm, kasm_settings) -> No
     with pytest.raises(errors.PermissionDenied) as info:
         limited.groups.create("nope", priority=5)
     assert info.value.permissions == ("Groups Create",)
+
+
+def test_one_client_shared_by_threads(local_kasm: LocalKasm) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    kasm = local_kasm.client
+
+    def work(i: int) -> tuple[str, str, int]:
+        user = kasm.users.create(f"thread{i}@example.com")
+        group = kasm.groups.create(f"thread-group-{i}", priority=100 + i)
+        kasm.groups.add_user(group.group_id, user.user_id)
+        return user.user_id, group.group_id, len(kasm.images.list())
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(work, range(16)))
+    assert len({u for u, _, _ in results}) == 16
+    for user_id, group_id, image_count in results:
+        assert image_count > 0
+        assert [m.user_id for m in kasm.groups.users(group_id)] == [user_id]

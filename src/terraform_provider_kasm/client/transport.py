@@ -333,7 +333,7 @@ class Transport:
                     delay=self._retry_after(response),
                 )
             if status in _NOT_PROCESSED_STATUSES:
-                raise _Retry(invalid, processed=False)
+                raise _Retry(invalid, processed=False, delay=self._retry_after(response))
             if status in _AMBIGUOUS_STATUSES:
                 raise _Retry(invalid, processed=True)
             raise invalid
@@ -354,7 +354,8 @@ class Transport:
         )
         error = errors.classify(call, status, text, attempts=attempt)
         if status in _NOT_PROCESSED_STATUSES:
-            raise _Retry(error, processed=False)
+            # A 503 may say when to come back, like a 429.
+            raise _Retry(error, processed=False, delay=self._retry_after(response))
         if status in _AMBIGUOUS_STATUSES:
             raise _Retry(error, processed=True)
         raise error
