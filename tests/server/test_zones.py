@@ -1,0 +1,117 @@
+"""Zones: the seeded default zone, CRUD and Kasm 1.15's messages (HTTP 200 with error_message)."""
+
+from __future__ import annotations
+
+from terraform_provider_kasm.server.permissions import Permission as P
+
+from ..fixtures.kasm_server import KasmServer
+from .session_helpers import error, new_user, ok, seeded_image_id, start
+
+ZONE_KEYS = [
+    "zone_id",
+    "zone_name",
+    "primary_manager_id",
+    "primary_manager",
+    "managers",
+    "allow_origin_domain",
+    "upstream_auth_address",
+    "proxy_connections",
+    "proxy_hostname",
+    "proxy_path",
+    "proxy_port",
+    "load_strategy",
+    "prioritize_static_agents",
+    "search_alternate_zones",
+]
+
+
+def test_default_zone_and_capacity(kasm_server: KasmServer) -> None:
+    (zone,) = ok(kasm_server.post("get_zones"))["zones"]
+    assert list(zone)[: len(ZONE_KEYS)] == ZONE_KEYS
+    assert zone["zone_name"] == "default" and zone["proxy_hostname"] == "$request_host$"
+    assert (zone["proxy_port"], zone["proxy_path"], zone["load_strategy"]) == (443, "desktop", "least_load")
+    assert zone["num_kasms"] == 0 and "servers" in zone
+    before = zone["available_memory"]
+    user_id = new_user(kasm_server)
+    start(kasm_server, user_id, seeded_image_id(kasm_server))
+    (brief,) = ok(kasm_server.post("get_zones", {"brief": True}))["zones"]
+    assert "servers" not in brief and brief["num_kasms"] == 1
+    assert brief["available_memory"] == before - 1024000000
+
+
+def test_zone_crud(kasm_server: KasmServer) -> None:
+    created = ok(
+        kasm_server.post(
+            "create_zone",
+            {"target_zone": {"zone_name": "east", "proxy_port": 8443, "proxy_connections": False}},
+        )
+    )["zone"]
+    assert list(created) == ZONE_KEYS
+    assert (created["zone_name"], created["proxy_port"], created["proxy_connections"]) == (
+        "east",
+        8443,
+        False,
+    )
+    assert created["search_alternate_zones"] is True
+    assert (
+        error(kasm_server.post("create_zone", {"target_zone": {"zone_name": "east"}}))
+        == "Zone (east) already exists"
+    )
+    assert (
+        error(kasm_server.post("create_zone", {"target_zone": {}}))
+        == "Invalid Request. Missing required parameters"
+    )
+    updated = ok(
+        kasm_server.post(
+            "update_zone",
+            {"target_zone": {"zone_id": created["zone_id"], "proxy_hostname": "kasm.example.com"}},
+        )
+    )["zone"]
+    assert updated["proxy_hostname"] == "kasm.example.com" and updated["proxy_port"] == 8443
+    assert error(kasm_server.post("update_zone", {"target_zone": {"zone_id": "x"}})) == (
+        "Invalid Request. zone_id must be a uuid"
+    )
+    assert error(kasm_server.post("update_zone", {"target_zone": {"zone_id": "6" * 32}})) == (
+        "Invalid Request. Zone does not exit by that id"
+    )
+    assert error(
+        kasm_server.post(
+            "update_zone", {"target_zone": {"zone_id": created["zone_id"], "zone_name": "default"}}
+        )
+    ) == ("Zone (default) already exists")
+    assert ok(kasm_server.post("delete_zone", {"target_zone": {"zone_id": created["zone_id"]}})) == {}
+    assert error(kasm_server.post("delete_zone", {"target_zone": {"zone_id": created["zone_id"]}})) == (
+        f"Zone ({created['zone_id']}) Does not Exist"
+    )
+    assert [z["zone_name"] for z in ok(kasm_server.post("get_zones"))["zones"]] == ["default"]
+
+
+def test_session_hostname_follows_the_zone(kasm_server: KasmServer) -> None:
+    (zone,) = ok(kasm_server.post("get_zones"))["zones"]
+    ok(
+        kasm_server.post(
+            "update_zone",
+            {
+                "target_zone": {
+                    "zone_id": zone["zone_id"],
+                    "proxy_hostname": "kasm.example.com",
+                    "proxy_path": "vdi",
+                }
+            },
+        )
+    )
+    user_id = new_user(kasm_server)
+    kasm_id = start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"]
+    kasm = ok(kasm_server.post("get_kasm_status", {"user_id": user_id, "kasm_id": kasm_id}))["kasm"]
+    assert kasm["hostname"] == "kasm.example.com"
+    assert kasm["port_map"]["vnc"]["path"] == f"vdi/{kasm_id}/vnc"
+
+
+def test_zone_permissions(kasm_server: KasmServer) -> None:
+    key, secret = kasm_server.create_api_key([P.ZONES_VIEW], read_only=True)
+    creds = {"api_key": key, "api_key_secret": secret}
+    assert len(ok(kasm_server.post("get_zones", creds))["zones"]) == 1
+    assert (
+        error(kasm_server.post("create_zone", {**creds, "target_zone": {"zone_name": "z"}}), 401)
+        == "Unauthorized"
+    )
