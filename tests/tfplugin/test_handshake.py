@@ -176,3 +176,39 @@ def test_no_kasm_client_or_server_module_is_imported_before_the_handshake() -> N
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
 
+
+
+def test_the_plugin_stops_when_its_host_dies(tmp_path: Path) -> None:
+    # A host process that starts the plugin, prints its handshake line and dies without a Shutdown.
+    host = (
+        "import subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'terraform_provider_kasm'], stdout=subprocess.PIPE, text=True)\n"
+        "print(p.pid, p.stdout.readline().strip(), flush=True)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", host], env=plugin_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=60, check=True
+    ).stdout.split()
+    pid, line = int(out[0]), out[1]
+    socket_dir = Path(HANDSHAKE.match(line)["socket"]).parent  # type: ignore[index]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and socket_dir.exists():
+        time.sleep(0.2)
+    assert not socket_dir.exists()
+    while time.monotonic() < deadline and running(pid):
+        time.sleep(0.1)
+    assert not running(pid)
+
+
+def running(pid: int) -> bool:
+    """Whether a process runs (a zombie left to a non-reaping init does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True

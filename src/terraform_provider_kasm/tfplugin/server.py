@@ -273,9 +273,14 @@ class PluginServer:
         self._server = server
         return f"{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|unix|{self.socket_path}|grpc|{cert_b64}"
 
-    def wait(self) -> None:
+    def wait(self, host_pid: int | None = None) -> None:
+        """Blocks until Shutdown, SIGTERM or, when ``host_pid`` is given, the host's end: a plugin whose
+        host died without a Shutdown (Terraform killed or crashed) is re-parented, and nobody would ever
+        stop it."""
         while not self.shutdown_event.wait(0.5):
-            pass
+            if host_pid is not None and os.getppid() != host_pid:
+                log.warn("the host process is gone; stopping")
+                self.shutdown_event.set()
 
     def stop(self, grace: float = 1.0) -> None:
         self.shutdown_event.set()
@@ -307,6 +312,7 @@ def serve(provider: Provider | Callable[[], Provider]) -> int:
             f"{os.environ.get('PLUGIN_PROTOCOL_VERSIONS')}. Terraform 1.0 or later is needed.\n"
         )
         return 1
+    host_pid = os.getppid()  # before the handshake: the host may exit right after reading it
     plugin = PluginServer(provider)
 
     def on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -323,7 +329,7 @@ def serve(provider: Provider | Callable[[], Provider]) -> int:
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
         plugin.build_provider()
-        plugin.wait()
+        plugin.wait(host_pid)
     finally:
         plugin.stop()
     return 0
