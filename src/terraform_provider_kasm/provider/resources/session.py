@@ -191,13 +191,12 @@ class SessionResource(Resource):
         config: dict[str, Any],
         diags: Diagnostics,
     ) -> dict[str, Any]:
-        # share and enable_sharing are one setting: each follows the other when not configured.
+        # share and enable_sharing are one setting (default false): each follows the other.
         share, enable = config.get("share"), config.get("enable_sharing")
         chosen = enable if enable is not None else share
-        if chosen is None:
-            chosen = prior["enable_sharing"] if prior is not None else False
-        plan["share"] = plan["enable_sharing"] = chosen
-        if prior is not None and isinstance(chosen, bool) and chosen != prior["enable_sharing"]:
+        plan["share"] = plan["enable_sharing"] = False if chosen is None else chosen
+        sharing = plan["enable_sharing"]
+        if prior is not None and isinstance(sharing, bool) and sharing != prior["enable_sharing"]:
             ctx.requires_replace.append(("enable_sharing",))
         if prior is None and isinstance(ctx.provider_data, KasmData):
             self._check_image(ctx.provider_data, plan["image_id"], diags)
