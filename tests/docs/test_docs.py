@@ -130,7 +130,7 @@ def test_examples_pass_terraform_validate(
     env = {"TF_DATA_DIR": str(init.workdir / ".terraform"), **DUMMY_KASM_ENV}
 
     dirs = example_dirs()
-    assert {d.relative_to(EXAMPLES).parts[0] for d in dirs} >= {"provider", "resources", "data-sources"}
+    assert {d.relative_to(EXAMPLES).parts[0] for d in dirs} >= {"provider", "resources", "data-sources", "workflow"}
     workdirs = []
     for example in dirs:
         tf = terraform(env=env, name=example.relative_to(EXAMPLES).as_posix().replace("/", "-"))
