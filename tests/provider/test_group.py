@@ -45,13 +45,14 @@ def test_lifecycle(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -
     assert (server.name, server.priority, server.description or None) == ("Developers2", 20, None)
     assert tf.plan(detailed_exitcode=True).returncode == 0
 
-    # Import by id (dashed: stored as 32 hex) and by name, each into a fresh directory: empty plan.
+    # Import by id (dashed: stored as 32 hex) and by name into a fresh directory: empty plan.
     dashed = f"{dev['id'][:8]}-{dev['id'][8:12]}-{dev['id'][12:16]}-{dev['id'][16:20]}-{dev['id'][20:]}"
+    other = kasm_tf(group_hcl("Developers2", 20))
     for import_id in (dashed, "name:Developers2"):
-        other = kasm_tf(group_hcl("Developers2", 20))
         other.import_("kasm_group.g", import_id)
         assert other.resource_values("kasm_group.g")["id"] == dev["id"]
         assert other.plan(detailed_exitcode=True).returncode == 0, import_id
+        other.run("state", "rm", "kasm_group.g")
 
     # Deleted behind Terraform's back: removed from state on refresh and planned again.
     kasm_client.groups.delete(dev["id"])

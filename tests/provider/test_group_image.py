@@ -82,7 +82,6 @@ def test_lifecycle(
     imported = other.resource_values("kasm_group_image.x")
     assert imported["id"] == f"{group_id}:{third}" and imported["group_name"] == "ImageUsers"
     assert other.plan(detailed_exitcode=True).returncode == 0
-    other.run("state", "rm", "kasm_group_image.x")
 
     # Removed behind Terraform's back: planned again, re-created.
     kasm_client.groups.remove_image(group_id, first["image_id"])

@@ -68,7 +68,6 @@ def test_lifecycle(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -
     other.import_("kasm_group_membership.x", f"{group_id}:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}")
     assert other.resource_values("kasm_group_membership.x")["user_id"] == bob.user_id
     assert other.plan(detailed_exitcode=True).returncode == 0
-    other.run("state", "rm", "kasm_group_membership.x")
 
     # Removed behind Terraform's back: planned again and re-added.
     kasm_client.groups.remove_user(group_id, bob.user_id)
