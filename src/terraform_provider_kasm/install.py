@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import platform
 import shlex
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -51,19 +52,32 @@ def launcher_path(base: Path, namespace: str, type_name: str = TYPE, version: st
     )
 
 
+def _interpreter_flags(module: str) -> list[str]:
+    """``-E`` (ignore PYTHON* variables from Terraform's environment: a stray PYTHONPATH must not change
+    which code runs), unless the module is then not importable (e.g. it only works through PYTHONPATH)."""
+    try:
+        subprocess.run(
+            [sys.executable, "-E", "-c", f"import {module.split('.')[0]}"],
+            check=True, capture_output=True, timeout=60,
+        )
+    except (subprocess.SubprocessError, OSError):
+        return []
+    return ["-E"]
+
+
 def launcher_text(module: str = "terraform_provider_kasm", env: Mapping[str, str] | None = None) -> str:
-    # -I (isolated mode): no user site-packages and no PYTHON* variables from Terraform's environment
-    # (a stray PYTHONPATH must not change which code runs), and a faster start.
     lines = [
         "#!/bin/sh",
         f"{MARKER} from the Python environment {sys.prefix}.",
         "# Terraform starts this file as the provider plugin; running it by hand only prints a hint.",
     ]
-    command = [sys.executable, "-I", "-m", module]
     if env:
-        # Isolated mode would ignore PYTHONPATH, so a launcher that needs extra paths sets them itself.
-        command = [sys.executable, "-m", module]
+        # A launcher that needs extra variables (tests: PYTHONPATH) sets them and keeps them.
         lines += [f"export {k}={shlex.quote(v)}" for k, v in env.items()]
+        flags: list[str] = []
+    else:
+        flags = _interpreter_flags(module)
+    command = [sys.executable, *flags, "-m", module]
     lines.append("exec " + " ".join(shlex.quote(c) for c in command) + ' "$@"')
     return "\n".join(lines) + "\n"
 

@@ -29,7 +29,7 @@ def test_install_writes_a_launcher_per_namespace(tmp_path: Path) -> None:
         assert os.access(p, os.X_OK)
         text = p.read_text()
         assert text.startswith("#!/bin/sh\n")
-        assert f"exec {sys.executable} -I -m terraform_provider_kasm" in text
+        assert f"exec {sys.executable} -E -m terraform_provider_kasm" in text
 
 
 def test_install_twice_is_harmless(tmp_path: Path) -> None:
