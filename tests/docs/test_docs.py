@@ -49,6 +49,26 @@ def test_docs_are_up_to_date() -> None:
     )
 
 
+def test_gen_docs_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The script's write and --check modes, on a scratch docs directory."""
+    gen_docs = load_gen_docs()
+    scratch = tmp_path / "docs"
+    monkeypatch.setattr(gen_docs, "DOCS_DIR", scratch)
+
+    assert gen_docs.main(["--check"]) == 1
+    assert "is stale; run scripts/gen-docs" in capsys.readouterr().err
+    assert gen_docs.main([]) == 0
+    assert capsys.readouterr().out.count("wrote ") == len(gen_docs.pages())
+    assert gen_docs.main(["--check"]) == 0
+    assert sorted(p.relative_to(scratch).as_posix() for p in scratch.rglob("*.md")) == sorted(gen_docs.pages())
+
+    (scratch / "resources" / "removed.md").write_text((scratch / "index.md").read_text())
+    assert gen_docs.main(["--check"]) == 1
+    assert "no longer generated: resources/removed.md" in capsys.readouterr().err
+    assert gen_docs.main([]) == 0
+    assert not (scratch / "resources" / "removed.md").exists()
+
+
 def test_every_type_has_a_page_and_examples() -> None:
     provider = provider_factory()
     missing = []
