@@ -82,6 +82,16 @@ def test_every_type_has_a_page_and_examples() -> None:
     assert not missing, "missing documentation files:\n" + "\n".join(missing)
 
 
+def test_permissions_table_lists_every_type() -> None:
+    """templates/index.md's hand-written permissions table has a row per resource and data source."""
+    provider = provider_factory()
+    rows = set(re.findall(r"^\| `([a-z_.]+)` \|", (REPO_ROOT / "templates" / "index.md").read_text(), re.M))
+    expected = {r.type_name for r in provider.get_resources()} | {
+        f"data.{d.type_name}" for d in provider.get_data_sources()
+    }
+    assert rows == expected, f"templates/index.md permissions rows: missing {expected - rows}, unknown {rows - expected}"
+
+
 def test_no_examples_of_unknown_types() -> None:
     provider = provider_factory()
     known = {
