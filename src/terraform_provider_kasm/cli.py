@@ -74,8 +74,8 @@ def _run_subcommand(args: list[str]) -> int:
         for p in paths:
             print(f"installed {p}")
         print(
-            "Terraform finds it as kasmtech/kasm (and hashicorp/kasm for configurations without "
-            f"required_providers), version {__version__}. Run `terraform init` next."
+            "Terraform and OpenTofu find it as kasmtech/kasm (and hashicorp/kasm for configurations "
+            f"without required_providers), version {__version__}. Run `terraform init` next."
         )
         return 0
     removed = inst.uninstall(ns.dir)

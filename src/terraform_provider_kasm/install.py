@@ -1,10 +1,12 @@
 """Writes (and removes) the launcher Terraform starts as the provider plugin.
 
 The launcher is a small shell script that runs this Python environment's interpreter (absolute path)
-with ``-m terraform_provider_kasm``. It goes into Terraform's implied local mirror,
-``~/.terraform.d/plugins/registry.terraform.io/<namespace>/kasm/<version>/<os>_<arch>/``, once for
-``kasmtech/kasm`` and once for ``hashicorp/kasm`` (what a configuration without ``required_providers``
-resolves ``kasm_*`` resources to), or under ``--dir DIR`` (e.g. a ``filesystem_mirror`` directory).
+with ``-m terraform_provider_kasm``. It goes into Terraform's implied local mirror (or ``--dir DIR``,
+e.g. a ``filesystem_mirror`` directory) as
+``~/.terraform.d/plugins/<registry>/<namespace>/kasm/<version>/<os>_<arch>/terraform-provider-kasm_v<version>``
+for the namespaces ``kasmtech`` and ``hashicorp`` (what a configuration without ``required_providers``
+resolves ``kasm_*`` resources to) and the registries ``registry.terraform.io`` and OpenTofu's
+``registry.opentofu.org``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pathlib import Path
 
 from . import __version__
 
-HOSTNAME = "registry.terraform.io"
+#: Terraform's registry, and OpenTofu's (where OpenTofu resolves a source without a hostname).
+HOSTNAMES = ("registry.terraform.io", "registry.opentofu.org")
 NAMESPACES = ("kasmtech", "hashicorp")
 TYPE = "kasm"
 #: First line after the shebang of every launcher we write; uninstall removes only such files.
@@ -45,9 +48,11 @@ def default_plugin_dir() -> Path:
     return Path.home() / ".terraform.d" / "plugins"
 
 
-def launcher_path(base: Path, namespace: str, type_name: str = TYPE, version: str = __version__) -> Path:
+def launcher_path(
+    base: Path, namespace: str, type_name: str = TYPE, version: str = __version__, hostname: str = HOSTNAMES[0]
+) -> Path:
     return (
-        base / HOSTNAME / namespace / type_name / version / terraform_platform()
+        base / hostname / namespace / type_name / version / terraform_platform()
         / f"terraform-provider-{type_name}_v{version}"
     )
 
@@ -98,6 +103,7 @@ def install(
     dir: Path | str | None = None,
     *,
     namespaces: Sequence[str] = NAMESPACES,
+    hostnames: Sequence[str] = HOSTNAMES,
     type_name: str = TYPE,
     module: str = "terraform_provider_kasm",
     env: Mapping[str, str] | None = None,
@@ -105,20 +111,23 @@ def install(
     """Installs the launcher for each namespace; returns the launcher paths. Idempotent."""
     base = Path(dir) if dir is not None else default_plugin_dir()
     text = launcher_text(module, env)
-    paths = [launcher_path(base, ns, type_name) for ns in namespaces]
+    paths = [launcher_path(base, ns, type_name, hostname=host) for host in hostnames for ns in namespaces]
     for path in paths:
         write_launcher(path, text)
     return paths
 
 
 def uninstall(
-    dir: Path | str | None = None, *, namespaces: Sequence[str] = NAMESPACES, type_name: str = TYPE
+    dir: Path | str | None = None,
+    *,
+    namespaces: Sequence[str] = NAMESPACES,
+    hostnames: Sequence[str] = HOSTNAMES,
+    type_name: str = TYPE,
 ) -> list[Path]:
     """Removes the launchers ``install`` wrote (and the directories left empty); returns what it removed."""
     base = Path(dir) if dir is not None else default_plugin_dir()
     removed: list[Path] = []
-    for ns in namespaces:
-        path = launcher_path(base, ns, type_name)
+    for path in [launcher_path(base, ns, type_name, hostname=h) for h in hostnames for ns in namespaces]:
         try:
             if MARKER not in path.read_text(errors="replace").splitlines()[1]:
                 continue

@@ -22,6 +22,8 @@ def test_install_writes_a_launcher_per_namespace(tmp_path: Path) -> None:
     assert [p.relative_to(tmp_path).parts[:4] for p in paths] == [
         ("registry.terraform.io", "kasmtech", "kasm", __version__),
         ("registry.terraform.io", "hashicorp", "kasm", __version__),
+        ("registry.opentofu.org", "kasmtech", "kasm", __version__),
+        ("registry.opentofu.org", "hashicorp", "kasm", __version__),
     ]
     for p in paths:
         assert p.parent.name == terraform_platform()
@@ -47,7 +49,7 @@ def test_uninstall_removes_exactly_what_install_wrote(tmp_path: Path) -> None:
     before = all_files(tmp_path)
     install(dir=tmp_path)
     removed = uninstall(dir=tmp_path)
-    assert len(removed) == 2
+    assert len(removed) == 4
     assert all_files(tmp_path) == before
     assert uninstall(dir=tmp_path) == []
 
@@ -67,7 +69,7 @@ def test_uninstall_keeps_a_file_it_did_not_write(tmp_path: Path) -> None:
 
 
 def test_the_launcher_runs_the_plugin(tmp_path: Path) -> None:
-    (launcher,) = install(dir=tmp_path, namespaces=("kasmtech",))
+    (launcher,) = install(dir=tmp_path, namespaces=("kasmtech",), hostnames=("registry.terraform.io",))
     env = {k: v for k, v in os.environ.items() if k != "TF_PLUGIN_MAGIC_COOKIE"}
     proc = subprocess.run([str(launcher)], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and "This is a Terraform plugin" in proc.stderr
@@ -76,7 +78,7 @@ def test_the_launcher_runs_the_plugin(tmp_path: Path) -> None:
 def test_cli_install_uninstall_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["install", "--dir", str(tmp_path)]) == 0
     assert "installed" in capsys.readouterr().out
-    assert len([p for p in all_files(tmp_path) if p.is_file()]) == 2
+    assert len([p for p in all_files(tmp_path) if p.is_file()]) == 4
     assert cli.main(["uninstall", "--dir", str(tmp_path)]) == 0
     assert all_files(tmp_path) == []
     assert cli.main(["version"]) == 0
