@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,10 @@ class LocalKasm:
     client: KasmClient
     app: Any
     mode: str
+    api_key: str
+    api_secret: str
+    #: A random tag: the server is shared by the tests of one worker, so names must not collide.
+    tag: str
 
     @property
     def faults(self) -> Any:
@@ -56,24 +61,38 @@ class LocalKasm:
         counts: dict[str, int] = self.app.state.kasm.calls.snapshot()
         return counts
 
+    def name(self, base: str) -> str:
+        """``base`` made unique for this test (``alice@example.com`` → ``alice-1a2b3c@example.com``)."""
+        local, at, domain = base.partition("@")
+        return f"{local}-{self.tag}{at}{domain}"
+
+    def client_for(self, api_key: str, api_secret: str) -> KasmClient:
+        """Another client on the same server and the same path (socket or in-process)."""
+        transport = SyncASGITransport(self.app) if self.mode == "in_process" else None
+        return KasmClient(self.client.base_url, api_key, api_secret, transport=transport, max_retries=0)
+
 
 @pytest.fixture(params=["in_process", "socket"])
-def local_kasm(request: pytest.FixtureRequest, kasm_settings: Any, kasm_app: Any,
-               clock: FakeClock) -> Iterator[LocalKasm]:
-    """The client against the local server, once in-process (SyncASGITransport, no socket) and
-    once over a real 127.0.0.1 socket (uvicorn). Sleeps are faked (``clock.sleeps``)."""
+def local_kasm(request: pytest.FixtureRequest, kasm_server_shared: Any, clock: FakeClock) -> Iterator[LocalKasm]:
+    """The client against the local server (one per xdist worker, for speed), once in-process
+    (SyncASGITransport, no socket) and once over a real 127.0.0.1 socket (uvicorn). Sleeps are
+    faked (``clock.sleeps``); faults and call counts start empty; sessions left over are destroyed
+    afterwards (the unlicensed server allows only a few at a time)."""
+    server = kasm_server_shared
+    server.faults.clear()
+    server.app.state.kasm.calls.reset()
     options: dict[str, Any] = {"sleep": clock.sleep, "jitter": lambda: 0.5, "read_timeout": 30.0}
-    transport: SyncASGITransport | None = None
     if request.param == "in_process":
-        transport = SyncASGITransport(kasm_app)
-        client = KasmClient("http://kasm.test", kasm_settings.api_key, kasm_settings.api_secret,
-                            transport=transport, **options)
+        client = KasmClient("http://kasm.test", server.api_key, server.api_secret,
+                            transport=SyncASGITransport(server.app), **options)
     else:
-        server = request.getfixturevalue("kasm_server")
         client = KasmClient(server.base_url, server.api_key, server.api_secret, **options)
     try:
-        yield LocalKasm(client, kasm_app, request.param)
+        yield LocalKasm(client, server.app, request.param, server.api_key, server.api_secret,
+                        secrets.token_hex(3))
     finally:
+        server.faults.clear()
+        for session in client.sessions.list():
+            if session.user_id:
+                client.sessions.destroy(session.kasm_id, session.user_id, missing_ok=True)
         client.close()
-        if transport is not None:
-            transport.close()

@@ -47,9 +47,9 @@ def test_unhandled_500_page_is_not_retried(local_kasm: LocalKasm) -> None:
 def test_reset_after_create_user_does_not_create_a_duplicate(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     local_kasm.faults.add("create_user=reset_after,times=1")
-    user = kasm.users.create("grace@example.com", password="Str0ng!Passw0rd")
-    assert user.username == "grace@example.com"
-    assert [u.user_id for u in kasm.users.list() if u.username == "grace@example.com"] == [user.user_id]
+    user = kasm.users.create(local_kasm.name("grace@example.com"), password="Str0ng!Passw0rd")
+    assert user.username == local_kasm.name("grace@example.com")
+    assert [u.user_id for u in kasm.users.list() if u.username == local_kasm.name("grace@example.com")] == [user.user_id]
     counts = local_kasm.call_counts()
     # One create, then the lookup by username that found it.
     assert (counts["create_user"], counts["get_user"]) == (1, 1)
@@ -58,31 +58,31 @@ def test_reset_after_create_user_does_not_create_a_duplicate(local_kasm: LocalKa
 def test_reset_before_create_user_runs_is_retried(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     local_kasm.faults.add("create_user=reset,times=1")
-    user = kasm.users.create("heidi@example.com")
-    assert [u.user_id for u in kasm.users.list() if u.username == "heidi@example.com"] == [user.user_id]
+    user = kasm.users.create(local_kasm.name("heidi@example.com"))
+    assert [u.user_id for u in kasm.users.list() if u.username == local_kasm.name("heidi@example.com")] == [user.user_id]
     assert local_kasm.call_counts()["create_user"] == 2
 
 
 def test_reset_after_create_group_does_not_create_a_duplicate(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     local_kasm.faults.add("create_group=reset_after,times=1")
-    group = kasm.groups.create("Ops", priority=50)
-    assert [g.group_id for g in kasm.groups.list() if g.name == "Ops"] == [group.group_id]
+    group = kasm.groups.create(local_kasm.name("Ops"), priority=50)
+    assert [g.group_id for g in kasm.groups.list() if g.name == local_kasm.name("Ops")] == [group.group_id]
     assert local_kasm.call_counts()["create_group"] == 1
 
 
 def test_reset_after_create_image_does_not_create_a_duplicate(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     local_kasm.faults.add("create_image=reset_after,times=1")
-    image = kasm.images.create(ImageSpec(name="kasmweb/vs-code:1.15.0", friendly_name="VS Code"))
-    assert [i.image_id for i in kasm.images.list() if i.name == "kasmweb/vs-code:1.15.0"] == [image.image_id]
+    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/vs-code:1.15.0"), friendly_name="VS Code"))
+    assert [i.image_id for i in kasm.images.list() if i.name == local_kasm.name("kasmweb/vs-code:1.15.0")] == [image.image_id]
     assert local_kasm.call_counts()["create_image"] == 1
 
 
 def test_reset_after_add_image_does_not_link_twice(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    group = kasm.groups.create("Linkers", priority=60)
-    image = kasm.images.create(ImageSpec(name="kasmweb/gimp:1.15.0"))
+    group = kasm.groups.create(local_kasm.name("Linkers"), priority=60)
+    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/gimp:1.15.0")))
     local_kasm.faults.add("add_images_group=reset_after,times=1")
     kasm.groups.add_image(group.group_id, image.image_id)
     assert [i.image_id for i in kasm.groups.images(group.group_id)] == [image.image_id]
@@ -91,8 +91,8 @@ def test_reset_after_add_image_does_not_link_twice(local_kasm: LocalKasm) -> Non
 
 def test_reset_after_add_user_is_a_success(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    group = kasm.groups.create("Joiners", priority=61)
-    user = kasm.users.create("ivan@example.com")
+    group = kasm.groups.create(local_kasm.name("Joiners"), priority=61)
+    user = kasm.users.create(local_kasm.name("ivan@example.com"))
     local_kasm.faults.add("add_user_group=reset_after,times=1")
     kasm.groups.add_user(group.group_id, user.user_id)
     assert [m.user_id for m in kasm.groups.users(group.group_id)] == [user.user_id]
@@ -100,9 +100,9 @@ def test_reset_after_add_user_is_a_success(local_kasm: LocalKasm) -> None:
 
 def test_reset_after_request_kasm_adopts_the_new_session(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    user = kasm.users.create("judy@example.com")
-    group = kasm.groups.create("Sessions", priority=62)
-    image = kasm.images.create(ImageSpec(name="kasmweb/firefox:1.15.0"))
+    user = kasm.users.create(local_kasm.name("judy@example.com"))
+    group = kasm.groups.create(local_kasm.name("Sessions"), priority=62)
+    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/firefox:1.15.0")))
     kasm.groups.add_user(group.group_id, user.user_id)
     kasm.groups.add_image(group.group_id, image.image_id)
     local_kasm.faults.add("request_kasm=reset_after,times=1")
@@ -114,7 +114,7 @@ def test_reset_after_request_kasm_adopts_the_new_session(local_kasm: LocalKasm) 
 
 def test_a_reset_on_a_call_without_lookup_is_raised_not_repeated(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    user = kasm.users.create("ken@example.com")
+    user = kasm.users.create(local_kasm.name("ken@example.com"))
     local_kasm.faults.add("create_session_token=reset_after,times=1")
     with pytest.raises(errors.TransportError) as info:
         kasm.session_tokens.create(user.user_id)

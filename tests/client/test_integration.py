@@ -56,18 +56,19 @@ def test_images_crud(local_kasm: LocalKasm) -> None:
 
 def test_users_crud_and_attributes(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    user = kasm.users.create("  Alice@Example.COM ", password=PASSWORD, first_name="Alice", organization="Org")
-    assert user.username == "alice@example.com"
+    alice = local_kasm.name("alice@example.com")
+    user = kasm.users.create(f"  {alice.upper()} ", password=PASSWORD, first_name="Alice", organization="Org")
+    assert user.username == alice
     assert ALL_USERS in [g.group_id for g in user.groups]
     assert kasm.users.get(user.user_id).first_name == "Alice"
-    assert kasm.users.get(username="ALICE@example.com").user_id == user.user_id
-    assert kasm.users.find(username="nobody@example.com") is None
+    assert kasm.users.get(username=alice.capitalize()).user_id == user.user_id
+    assert kasm.users.find(username=local_kasm.name("nobody@example.com")) is None
 
     with pytest.raises(errors.Conflict):
-        kasm.users.create("alice@example.com")
+        kasm.users.create(alice)
 
     updated = kasm.users.update(user.user_id, last_name="Liddell", locked=True)
-    assert (updated.last_name, updated.locked, updated.username) == ("Liddell", True, "alice@example.com")
+    assert (updated.last_name, updated.locked, updated.username) == ("Liddell", True, alice)
 
     kasm.users.update_attributes(user.user_id, theme="Dark", show_tips=True)
     attributes = kasm.users.get_attributes(user.user_id)
@@ -81,13 +82,13 @@ def test_users_crud_and_attributes(local_kasm: LocalKasm) -> None:
         kasm.users.get_attributes(user.user_id)
     assert info.value.kind == "user"
     with pytest.raises(errors.NotFound):
-        kasm.users.update(user.user_id, username="alice@example.com")
+        kasm.users.update(user.user_id, username=alice)
     kasm.users.delete(user.user_id, missing_ok=True)
 
 
 def test_users_list_fetches_every_page(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    made = {kasm.users.create(f"user{i:02d}@example.com").user_id for i in range(7)}
+    made = {kasm.users.create(local_kasm.name(f"user{i:02d}@example.com")).user_id for i in range(7)}
     listed = kasm.users.list(page_size=3)
     assert made <= {u.user_id for u in listed}
     assert len(listed) == len({u.user_id for u in listed})
@@ -97,22 +98,24 @@ def test_users_list_fetches_every_page(local_kasm: LocalKasm) -> None:
 
 def test_groups_crud_members_and_images(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    group = kasm.groups.create("Developers", priority=10, description="devs", group_metadata={"team": "a"})
-    assert (group.name, group.priority, group.is_system) == ("Developers", 10, False)
+    developers, engineers = local_kasm.name("Developers"), local_kasm.name("Engineers")
+    group = kasm.groups.create(developers, priority=10, description="devs", group_metadata={"team": "a"})
+    assert (group.name, group.priority, group.is_system) == (developers, 10, False)
     with pytest.raises(errors.Conflict):
-        kasm.groups.create("Developers", priority=11)
-    assert kasm.groups.find(name="Developers").group_id == group.group_id  # type: ignore[union-attr]
+        kasm.groups.create(developers, priority=11)
+    assert kasm.groups.find(name=developers).group_id == group.group_id  # type: ignore[union-attr]
 
-    renamed = kasm.groups.update(group.group_id, name="Engineers", priority=20)
-    assert (renamed.name, renamed.priority, renamed.description) == ("Engineers", 20, "devs")
-    assert kasm.groups.get(group.group_id).name == "Engineers"
+    renamed = kasm.groups.update(group.group_id, name=engineers, priority=20)
+    assert (renamed.name, renamed.priority, renamed.description) == (engineers, 20, "devs")
+    assert kasm.groups.get(group.group_id).name == engineers
 
-    user = kasm.users.create("bob@example.com", password=PASSWORD)
+    bob = local_kasm.name("bob@example.com")
+    user = kasm.users.create(bob, password=PASSWORD)
     kasm.groups.add_user(group.group_id, user.user_id)
     with pytest.raises(errors.Conflict):
         kasm.groups.add_user(group.group_id, user.user_id)
     assert [(m.user_id, m.username) for m in kasm.groups.users(group.group_id)] == [
-        (user.user_id, "bob@example.com")
+        (user.user_id, bob)
     ]
     assert group.group_id in {g.group_id for g in kasm.users.get(user.user_id).groups}
 
@@ -143,8 +146,8 @@ def test_groups_crud_members_and_images(local_kasm: LocalKasm) -> None:
 
 def test_group_with_members_needs_force(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    group = kasm.groups.create("Crowded", priority=30)
-    user = kasm.users.create("carol@example.com")
+    group = kasm.groups.create(local_kasm.name("Crowded"), priority=30)
+    user = kasm.users.create(local_kasm.name("carol@example.com"))
     kasm.groups.add_user(group.group_id, user.user_id)
     with pytest.raises(errors.Conflict):
         kasm.groups.delete(group.group_id)
@@ -154,13 +157,14 @@ def test_group_with_members_needs_force(local_kasm: LocalKasm) -> None:
 
 def test_session_lifecycle(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    user = kasm.users.create("dave@example.com", password=PASSWORD)
+    dave = local_kasm.name("dave@example.com")
+    user = kasm.users.create(dave, password=PASSWORD)
     image_id = _image(kasm)
 
     with pytest.raises(errors.PermissionDenied, match="Image Not Authorized"):
         kasm.sessions.request(user_id=user.user_id, image_id=image_id)
 
-    group = kasm.groups.create("Launchers", priority=40)
+    group = kasm.groups.create(local_kasm.name("Launchers"), priority=40)
     kasm.groups.add_user(group.group_id, user.user_id)
     kasm.groups.add_image(group.group_id, image_id)
 
@@ -174,7 +178,7 @@ def test_session_lifecycle(local_kasm: LocalKasm) -> None:
     assert status.kasm.image_id == image_id and status.kasm.user_id == user.user_id
 
     listed = {s.kasm_id: s for s in kasm.sessions.list()}
-    assert listed[requested.kasm_id].username == "dave@example.com"
+    assert listed[requested.kasm_id].username == dave
     assert kasm.sessions.get(requested.kasm_id).kasm_id == requested.kasm_id
 
     kasm.sessions.destroy(requested.kasm_id, user.user_id)
@@ -187,7 +191,7 @@ def test_session_lifecycle(local_kasm: LocalKasm) -> None:
 
 def test_session_tokens(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    user = kasm.users.create("erin@example.com")
+    user = kasm.users.create(local_kasm.name("erin@example.com"))
     token = kasm.session_tokens.create(user.user_id)
     assert token.session_token and token.expires_at is not None
     assert kasm.session_tokens.get(token.session_token).expires_at == token.expires_at
@@ -198,29 +202,26 @@ def test_session_tokens(local_kasm: LocalKasm) -> None:
     assert token.session_token not in str(info.value)
 
 
-def test_wrong_secret_is_an_authentication_error(local_kasm: LocalKasm, kasm_settings) -> None:
-    client = local_kasm.client
-    bad = KasmClient(client.base_url, kasm_settings.api_key, "0" * 32,
-                     transport=None if local_kasm.mode == "socket" else client.transport._http._transport)
-    with pytest.raises(errors.AuthenticationError):
+def test_wrong_secret_is_an_authentication_error(local_kasm: LocalKasm) -> None:
+    with local_kasm.client_for(local_kasm.api_key, "0" * 32) as bad, pytest.raises(errors.AuthenticationError):
         bad.images.list()
 
 
-def test_missing_permission_names_it(local_kasm: LocalKasm, kasm_settings) -> None:
+def test_missing_permission_names_it(local_kasm: LocalKasm) -> None:
     from tests.fixtures.kasm_server import add_api_key
 
     kasm = local_kasm.client
-    user = kasm.users.create("frank@example.com")
+    user = kasm.users.create(local_kasm.name("frank@example.com"))
     image_id = _image(kasm)
     key, secret = add_api_key(local_kasm.app, [100])  # User only: no Users Auth Session
-    limited = KasmClient(kasm.base_url, key, secret,
-                         transport=None if local_kasm.mode == "socket" else kasm.transport._http._transport)
+    limited = local_kasm.client_for(key, secret)
     with pytest.raises(errors.PermissionDenied) as info:
         limited.sessions.request(user_id=user.user_id, image_id=image_id)
     assert "Users Auth Session" in info.value.hint
     with pytest.raises(errors.PermissionDenied) as info:
         limited.groups.create("nope", priority=5)
     assert info.value.permissions == ("Groups Create",)
+    limited.close()
 
 
 def test_one_client_shared_by_threads(local_kasm: LocalKasm) -> None:
@@ -229,8 +230,8 @@ def test_one_client_shared_by_threads(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
 
     def work(i: int) -> tuple[str, str, int]:
-        user = kasm.users.create(f"thread{i}@example.com")
-        group = kasm.groups.create(f"thread-group-{i}", priority=100 + i)
+        user = kasm.users.create(local_kasm.name(f"thread{i}@example.com"))
+        group = kasm.groups.create(local_kasm.name(f"thread-group-{i}"), priority=100 + i)
         kasm.groups.add_user(group.group_id, user.user_id)
         return user.user_id, group.group_id, len(kasm.images.list())
 

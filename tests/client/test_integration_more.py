@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from terraform_provider_kasm.client import errors
-from terraform_provider_kasm.client.models import CastConfigSpec, StagingConfigSpec, ZoneSpec
+from terraform_provider_kasm.client.models import CastConfigSpec, ImageSpec, StagingConfigSpec, ZoneSpec
 
 from .conftest import LocalKasm
 
@@ -16,14 +16,15 @@ from .conftest import LocalKasm
 def test_zones_staging_and_cast_configs(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     assert "default" in {z.zone_name for z in kasm.zones.list()}
-    zone = kasm.zones.create(ZoneSpec(zone_name="east", proxy_port=8443))
-    assert (zone.zone_name, zone.proxy_port) == ("east", 8443)
+    east = local_kasm.name("east")
+    zone = kasm.zones.create(ZoneSpec(zone_name=east, proxy_port=8443))
+    assert (zone.zone_name, zone.proxy_port) == (east, 8443)
     with pytest.raises(errors.Conflict):
-        kasm.zones.create(ZoneSpec(zone_name="east"))
+        kasm.zones.create(ZoneSpec(zone_name=east))
     zone = kasm.zones.update(zone.zone_id, dataclasses.replace(zone.to_spec(), proxy_path="vdi"))
-    assert kasm.zones.find(name="east").proxy_path == "vdi"  # type: ignore[union-attr]
+    assert kasm.zones.find(name=east).proxy_path == "vdi"  # type: ignore[union-attr]
 
-    image = kasm.images.list()[0]
+    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/staged:1.0")))
     staging = kasm.staging_configs.create(StagingConfigSpec(
         zone_id=zone.zone_id, image_id=image.image_id, num_sessions=2, expiration=1.5, allow_kasm_audio=True))
     assert (staging.num_sessions, staging.expiration, staging.allow_kasm_audio) == (2, 1.5, True)
@@ -36,15 +37,16 @@ def test_zones_staging_and_cast_configs(local_kasm: LocalKasm) -> None:
         kasm.staging_configs.get(staging.staging_config_id)
     assert info.value.kind == "staging config"
 
+    key, title = local_kasm.name("kiosk"), local_kasm.name("Kiosk")
     cast = kasm.cast_configs.create(CastConfigSpec(
-        key="kiosk", casting_config_name="Kiosk", image_id=image.image_id, allowed_referrers=("a.example", "b.example")))
+        key=key, casting_config_name=title, image_id=image.image_id, allowed_referrers=("a.example", "b.example")))
     assert cast.allowed_referrers == ("a.example", "b.example")
     with pytest.raises(errors.Conflict):
-        kasm.cast_configs.create(CastConfigSpec(key="kiosk", casting_config_name="Other", image_id=image.image_id))
+        kasm.cast_configs.create(CastConfigSpec(key=key, casting_config_name=local_kasm.name("Other"), image_id=image.image_id))
     cast = kasm.cast_configs.update(cast.cast_config_id,
                                     dataclasses.replace(cast.to_spec(), limit_sessions=True, session_remaining=5))
     assert (cast.limit_sessions, cast.session_remaining) == (True, 5)
-    assert kasm.cast_configs.get(cast.cast_config_id).key == "kiosk"
+    assert kasm.cast_configs.get(cast.cast_config_id).key == key
     kasm.cast_configs.delete(cast.cast_config_id)
     kasm.cast_configs.delete(cast.cast_config_id, missing_ok=True)
     with pytest.raises(errors.NotFound):
@@ -58,16 +60,16 @@ def test_zones_staging_and_cast_configs(local_kasm: LocalKasm) -> None:
 
 def test_session_permissions_keepalive_exec(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
-    owner = kasm.users.create("owner@example.com")
-    viewer = kasm.users.create("viewer@example.com")
-    image = kasm.images.list()[0]
-    group = kasm.groups.create("Sharers", priority=80)
+    owner = kasm.users.create(local_kasm.name("owner@example.com"))
+    viewer = kasm.users.create(local_kasm.name("viewer@example.com"))
+    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/shared:1.0")))
+    group = kasm.groups.create(local_kasm.name("Sharers"), priority=80)
     kasm.groups.add_user(group.group_id, owner.user_id)
     kasm.groups.add_image(group.group_id, image.image_id)
     session = kasm.sessions.request(user_id=owner.user_id, image_id=image.image_id)
 
     granted = kasm.session_permissions.set(session.kasm_id, {viewer.user_id: "r"})
-    assert [(p.user_id, p.access, p.username) for p in granted] == [(viewer.user_id, "r", "viewer@example.com")]
+    assert [(p.user_id, p.access, p.username) for p in granted] == [(viewer.user_id, "r", viewer.username)]
     kasm.session_permissions.set_all(session.kasm_id, "rw")
     assert [p.access for p in kasm.session_permissions.list(user_id=viewer.user_id)] == ["rw"]
     kasm.session_permissions.delete(session.kasm_id, [viewer.user_id])

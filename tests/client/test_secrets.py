@@ -22,17 +22,17 @@ def test_full_run_leaks_no_secret(local_kasm: LocalKasm, caplog: pytest.LogCaptu
     caplog.set_level(logging.DEBUG)  # every logger: ours, httpx, httpcore, the server's
     seen: list[str] = []  # reprs and exception messages
 
-    image = kasm.images.create(ImageSpec(name="kasmweb/private:1.0", docker_registry="https://reg.example.com/",
+    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/private:1.0"), docker_registry="https://reg.example.com/",
                                          docker_user="robot", docker_token=DOCKER_TOKEN))
     seen.append(repr(image))
-    user = kasm.users.create("mallory@example.com", password=PASSWORD, first_name="M")
+    user = kasm.users.create(local_kasm.name("mallory@example.com"), password=PASSWORD, first_name="M")
     seen.append(repr(user))
     seen.append(repr(kasm.users.update(user.user_id, password=NEW_PASSWORD)))
     try:
         kasm.users.update(user.user_id, password="weak")
     except errors.APIError as exc:
         seen.extend([str(exc), repr(exc)])
-    group = kasm.groups.create("Secretive", priority=70)
+    group = kasm.groups.create(local_kasm.name("Secretive"), priority=70)
     kasm.groups.add_user(group.group_id, user.user_id)
     kasm.groups.add_image(group.group_id, image.image_id)
 
