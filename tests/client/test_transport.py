@@ -274,3 +274,29 @@ def test_empty_credentials_are_refused() -> None:
         KasmClient("https://kasm.example.com", "", SECRET)
     with pytest.raises(ValueError, match="api_key_secret"):
         KasmClient("https://kasm.example.com", KEY, "")
+
+
+def test_debug_log_has_call_status_duration_and_retries_but_no_body(mock_client, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="terraform_provider_kasm.client")
+    answers = [httpx.Response(503, text="down"), ok({"user": {"user_id": ID, "username": "a"}})]
+    client, _ = mock_client(lambda call, body, req: answers.pop(0))
+    client.users.create("a", password="Sup3r!secret-pw")
+    lines = [r.getMessage() for r in caplog.records if r.name == "terraform_provider_kasm.client"]
+    assert any("create_user: status=503" in line and "duration_ms=" in line and "attempt=1" in line
+               for line in lines)
+    assert any("create_user: retry 1/3" in line and "InvalidResponse" in line for line in lines)
+    assert any("create_user: status=200" in line and "attempt=2" in line for line in lines)
+    text = "\n".join(lines)
+    assert "Sup3r!secret-pw" not in text and SECRET not in text and "target_user" not in text
+
+
+def test_insecure_is_logged(caplog) -> None:
+    import logging
+
+    from terraform_provider_kasm.client import KasmClient
+
+    caplog.set_level(logging.WARNING, logger="terraform_provider_kasm.client")
+    KasmClient("https://kasm.example.com", KEY, SECRET, insecure=True).close()
+    assert "verification is disabled" in caplog.text

@@ -164,6 +164,7 @@ class Transport:
         self.rate_limiter = RateLimiter(rate_limit, clock=clock, sleep=sleep) if rate_limit else None
         verify: ssl.SSLContext | bool
         if insecure:
+            log.warning("TLS certificate verification is disabled for %s (insecure=True)", self.base_url)
             verify = False
         elif ca_file:
             verify = ssl.create_default_context(cafile=ca_file)
