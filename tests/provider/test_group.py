@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from terraform_provider_kasm.client import KasmClient
+from tests.fixtures.kasm_server import KasmServer
 from tests.fixtures.terraform import Terraform
 
 pytestmark = pytest.mark.terraform
@@ -99,3 +100,58 @@ def test_system_group_import_is_never_deleted(kasm_tf: Callable[..., Terraform],
     out = tf.destroy().output
     assert "Built-in group kept" in out
     assert kasm_client.groups.find(all_users.group_id) is not None
+
+
+def permissions_hcl(permissions: str | None) -> str:
+    line = f"\n  permissions = {permissions}" if permissions is not None else ""
+    return f'resource "kasm_group" "g" {{\n  name     = "Auditors"\n  priority = 30{line}\n}}\n'
+
+
+def held(client: KasmClient, group_id: str) -> set[int]:
+    answer = client.call("get_permissions_group", {"target_group": {"group_id": group_id}}, idempotent=True)
+    return {p["permission_id"] for p in answer["permissions"]}
+
+
+def test_permissions(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient, kasm_server: KasmServer) -> None:
+    # An unknown name fails before anything is created, listing Kasm's names.
+    before = groups_on_server(kasm_client)
+    tf = kasm_tf(permissions_hcl('["Users View", "allow_kasm_sharing"]'))
+    out = " ".join(tf.apply(expect=(1,)).output.split())
+    assert "Unknown permission" in out and "'allow_kasm_sharing'" in out and "Groups Modify" in out
+    assert "permissions =" in out  # the error points at the attribute
+    assert groups_on_server(kasm_client) == before and tf.state_list() == []
+
+    tf.write(permissions_hcl('["Users View", "Groups View"]'))
+    tf.apply()
+    group_id = tf.resource_values("kasm_group.g")["id"]
+    assert held(kasm_client, group_id) == {300, 400}
+    assert sorted(tf.resource_values("kasm_group.g")["permissions"]) == ["Groups View", "Users View"]
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+
+    # Changed outside Terraform: the drift is shown and put back in place.
+    kasm_client.call(
+        "add_permissions_group", {"target_group": {"group_id": group_id}, "target_permissions": [900]}
+    )
+    plan = tf.plan(detailed_exitcode=True)
+    assert plan.returncode == 2 and "1 to change" in plan.output and '"Images View"' in plan.output
+    tf.write(permissions_hcl('["Users View"]'))
+    tf.apply()
+    assert held(kasm_client, group_id) == {300}
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+
+    # Left out of the configuration: no longer managed; Kasm keeps them and the plan is empty.
+    tf.write(permissions_hcl(None))
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+    tf.apply()
+    assert held(kasm_client, group_id) == {300}
+
+    # A key without Global Admin still manages groups whose permissions are left out,
+    # and gets a clear error when asked to set them.
+    key, secret = kasm_server.create_api_key([900, 400, 401, 402, 403])  # images and groups, no admin
+    tf.env = {**tf.env, "KASM_API_KEY": key, "KASM_API_SECRET": secret}
+    assert tf.plan(detailed_exitcode=True).returncode == 0
+    tf.write(permissions_hcl('["Groups View"]'))
+    out = " ".join(tf.apply(expect=(1,)).output.split())
+    assert "Cannot manage the group's permissions" in out and "Global Admin" in out
+    tf.destroy()
+    assert groups_on_server(kasm_client) == before

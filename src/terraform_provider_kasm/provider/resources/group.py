@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ...client import errors as kerr
@@ -9,11 +10,88 @@ from ...client.models import Group
 from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
-from ...tfplugin.types import UNKNOWN, Bool, Number, String
-from ..context import kasm
+from ...tfplugin.types import UNKNOWN, Bool, Number, Set, String
+from ..context import KasmData, kasm
 from ..helpers import api_errors, diagnostic, gone_if_missing, is_kasm_id, keep_null, normalize_id
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 4095
+_NEEDS_ADMIN = (
+    "Reading and setting a group's permissions needs an API key with the Global Admin permission "
+    "(Admin > Settings > Developer API > Permissions). Leave permissions out to not manage them."
+)
+
+
+def _catalogue(data: KasmData) -> Mapping[str, int] | None:
+    """Kasm's permissions, name -> id (one get_permissions per provider process); None when the key
+    may not read them (not Global Admin), remembered so that each refresh does not ask again."""
+
+    def load() -> Mapping[str, int] | None:
+        try:
+            answer = data.client.call("get_permissions", {}, idempotent=True)
+        except kerr.PermissionDenied:
+            return None
+        rows = [r for r in answer.get("permissions") or [] if isinstance(r, Mapping)]
+        return {str(r.get("friendly_name") or r.get("name")): int(r["permission_id"]) for r in rows}
+
+    return data.reads.get(("get_permissions",), load)
+
+
+def _held(data: KasmData, group_id: str) -> frozenset[int] | None:
+    """The permission ids the group holds (one get_permissions_group per group); None if refused."""
+
+    def load() -> frozenset[int] | None:
+        try:
+            answer = data.client.call("get_permissions_group", {"target_group": {"group_id": group_id}}, idempotent=True)
+        except kerr.PermissionDenied:
+            return None
+        rows = [r for r in answer.get("permissions") or [] if isinstance(r, Mapping)]
+        return frozenset(int(r["permission_id"]) for r in rows)
+
+    return data.reads.get(("get_permissions_group", group_id), load)
+
+
+def _read_permissions(data: KasmData, group_id: str, prior: list[str] | None) -> list[str] | None:
+    """The group's permission names; the prior value when the key may not read them."""
+    catalogue = _catalogue(data)
+    held = _held(data, group_id) if catalogue is not None else None
+    if catalogue is None or held is None:
+        return prior
+    names = {number: name for name, number in catalogue.items()}
+    return sorted(names.get(number, str(number)) for number in held)
+
+
+def _permission_ids(data: KasmData, names: list[str]) -> list[int]:
+    """Permission names (or Kasm's numeric ids) -> ids; an error on ``permissions`` for unknown ones."""
+    with api_errors("Could not read Kasm's permissions", ("permissions",)):
+        catalogue = _catalogue(data)
+    if catalogue is None:
+        raise DiagnosticError("Cannot manage the group's permissions", _NEEDS_ADMIN, ("permissions",))
+    ids = set(catalogue.values())
+    unknown = [n for n in names if n not in catalogue and not (n.isdigit() and int(n) in ids)]
+    if unknown:
+        raise DiagnosticError(
+            "Unknown permission",
+            f"Kasm has no permission named {', '.join(repr(n) for n in sorted(unknown))}. Its permissions "
+            f"are: {', '.join(sorted(catalogue))}. (Settings such as allow_kasm_sharing are group settings.)",
+            ("permissions",),
+        )
+    return sorted({catalogue[n] if n in catalogue else int(n) for n in names})
+
+
+def _set_permissions(data: KasmData, group_id: str, ids: list[int]) -> None:
+    body = {"target_group": {"group_id": group_id}, "target_permissions": ids}
+    try:
+        with data.writing():
+            data.client.call("replace_permissions_group", body, idempotent=True)
+    except kerr.PermissionDenied as e:
+        raise DiagnosticError("Cannot manage the group's permissions", _NEEDS_ADMIN, ("permissions",)) from e
+    except kerr.KasmError as e:
+        raise diagnostic(e, "Could not set the group's permissions", ("permissions",)) from e
+
+
+def _managed(value: Any) -> bool:
+    """Whether the plan sets permissions (a known list), rather than leaving them unmanaged."""
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 class GroupResource(Resource):
@@ -61,6 +139,25 @@ class GroupResource(Resource):
                 description="Free text shown in the Kasm admin UI.",
                 markdown_description="Free text shown in the Kasm admin UI. Leaving it out leaves it empty.",
             ),
+            "permissions": s.Attribute(
+                Set(String),
+                optional=True,
+                computed=True,
+                plan_modifiers=[s.UseStateForUnknown()],
+                description=(
+                    "The Kasm permissions the group grants its members, by name as in Kasm's admin UI "
+                    "(e.g. Users View). Left out: not managed (whatever Kasm has is kept). Needs a Global "
+                    "Admin API key."
+                ),
+                markdown_description=(
+                    "The Kasm permissions the group grants its members, by the names Kasm's admin UI shows "
+                    "(e.g. `\"Users View\"`, `\"Groups Modify\"`). When set, the group has exactly these; "
+                    "left out, the group's permissions are not managed and whatever Kasm has is kept "
+                    "(and shown). Reading and changing them needs an API key with *Global Admin*; without "
+                    "it the last known value is kept. Settings such as `allow_kasm_sharing` are group "
+                    "settings, not permissions."
+                ),
+            ),
             "is_system": s.Attribute(
                 Bool,
                 computed=True,
@@ -83,6 +180,8 @@ class GroupResource(Resource):
 
     def create(self, ctx: ResourceContext, plan: dict[str, Any]) -> dict[str, Any]:
         data = kasm(ctx)
+        # Checked before anything is created, so a bad name leaves nothing behind.
+        permission_ids = _permission_ids(data, plan["permissions"]) if _managed(plan["permissions"]) else None
         try:
             with data.writing():
                 group = data.client.groups.create(
@@ -97,15 +196,25 @@ class GroupResource(Resource):
             ) from e
         except kerr.KasmError as e:
             raise diagnostic(e, "Could not create the group") from e
-        return self._state(group, plan["description"])
+        # A new group holds no permissions.
+        state = {**self._state(group, plan["description"]), "permissions": []}
+        if permission_ids is not None:
+            try:
+                _set_permissions(data, group.group_id, permission_ids)
+            except DiagnosticError as e:
+                # The group exists: record it (Terraform marks it tainted) rather than leak it.
+                raise DiagnosticError(e.summary, e.detail, e.attribute, state=state) from e
+            state["permissions"] = plan["permissions"]
+        return state
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
         data = kasm(ctx)
         with api_errors("Could not read the group"):
             group = data.group(state["id"])
-        if group is None:
-            return None
-        return self._state(group, state["description"])
+            if group is None:
+                return None
+            permissions = _read_permissions(data, group.group_id, state.get("permissions"))
+        return {**self._state(group, state["description"]), "permissions": permissions}
 
     def update(self, ctx: ResourceContext, prior: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
         data = kasm(ctx)
@@ -118,6 +227,9 @@ class GroupResource(Resource):
                 raise DiagnosticError(
                     "Group name in use", f"Kasm already has a group named {plan['name']!r} ({clash.group_id}).", ("name",)
                 )
+        wanted = plan["permissions"]
+        change_permissions = _managed(wanted) and sorted(wanted) != sorted(prior.get("permissions") or [])
+        permission_ids = _permission_ids(data, wanted) if change_permissions else None
         # update_group leaves null fields alone, so clearing the description sends "".
         description = plan["description"] if plan["description"] is not None else ""
         try:
@@ -132,8 +244,14 @@ class GroupResource(Resource):
         except kerr.KasmError as e:
             raise diagnostic(e, "Could not update the group") from e
         # The id is ours, never taken from the answer (an answer without it must not blank the state).
-        state = self._state(group, plan["description"])
-        state["id"] = group_id
+        state = {**self._state(group, plan["description"]), "id": group_id, "permissions": prior.get("permissions")}
+        if permission_ids is not None:
+            try:
+                _set_permissions(data, group_id, permission_ids)
+            except DiagnosticError as e:
+                raise DiagnosticError(e.summary, e.detail, e.attribute, state=state) from e
+        if _managed(wanted):
+            state["permissions"] = wanted
         return state
 
     def delete(self, ctx: ResourceContext, state: dict[str, Any]) -> None:
