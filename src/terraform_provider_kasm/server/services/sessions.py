@@ -759,14 +759,14 @@ def add_session_permission(db: Session, kasm: Kasm, user: User, access: str) -> 
 # --- screenshots and stats ----------------------------------------------------------------------------
 
 
-def _running_for_user(call: KasmCall) -> tuple[Kasm, datetime]:
+def _running_for_user(call: KasmCall) -> Kasm:
     """The caller's running session (stats calls answer with get_kasm_status's state messages)."""
     kasm = _owned(call)
     now = utcnow()
     status = settle(kasm, now).status
     if status != "running":
         raise KasmError(_state_message(status) or f"Kasm ({kasm.kasm_id}) is not running")
-    return kasm, now
+    return kasm
 
 
 def _dimension(value: Any, default: int) -> int:
@@ -810,7 +810,7 @@ def render_screenshot(kasm: Kasm, width: int, height: int) -> bytes:
 
 
 def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
-    kasm, now = _running_for_user(call)
+    kasm = _running_for_user(call)
     client = call.body.get("client", "auto")
     if client not in ("auto", "all", "none"):
         raise KasmError(f"Invalid client ({client})")
@@ -854,7 +854,7 @@ def get_kasm_bottleneck_stats(call: KasmCall) -> dict[str, Any]:
 
 def get_rdp_client_connection_info(call: KasmCall) -> dict[str, Any]:
     """An .rdp file or rdp:// URL pointing at the session's proxy (Kasm 1.16+; shape from clients)."""
-    kasm, _now = _running_for_user(call)
+    kasm = _running_for_user(call)
     kind = call.body.get("connection_type", "file")
     if kind not in ("file", "url"):
         raise KasmError("Invalid Request. connection_type must be 'file' or 'url'")
