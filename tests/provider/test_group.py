@@ -86,20 +86,18 @@ def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> N
     assert groups_on_server(kasm_client) == before
     assert tf.state_list() == []
 
-
-def test_system_group_import_is_never_deleted(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> None:
+    # A built-in group can be imported (by name) and managed, but destroy never deletes it.
     all_users = kasm_client.groups.find(name="All Users")
     assert all_users is not None
     desc = all_users.description
-    hcl = group_hcl("All Users", all_users.priority, desc) if desc else group_hcl("All Users", all_users.priority)
-    tf = kasm_tf(hcl)
+    tf.write(group_hcl("All Users", all_users.priority, desc) if desc else group_hcl("All Users", all_users.priority))
     tf.import_("kasm_group.g", "name:All Users")
     values = tf.resource_values("kasm_group.g")
     assert values["is_system"] is True and values["id"] == all_users.group_id
     assert tf.plan(detailed_exitcode=True).returncode == 0
     out = tf.destroy().output
     assert "Built-in group kept" in out
-    assert kasm_client.groups.find(all_users.group_id) is not None
+    assert groups_on_server(kasm_client) == before
 
 
 def permissions_hcl(permissions: str | None) -> str:
