@@ -20,12 +20,12 @@ pb = tfplugin6_pb2
 class ServiceClient:
     """``client.GetProviderSchema(request)`` for every unary method of a service."""
 
-    def __init__(self, channel: grpc.Channel, service: Any) -> None:
+    def __init__(self, channel: grpc.Channel, service: Any, name: str | None = None) -> None:
         self._calls: dict[str, Any] = {}
         for method in service.methods:
             req = message_factory.GetMessageClass(method.input_type)
             resp = message_factory.GetMessageClass(method.output_type)
-            path = f"/{service.full_name}/{method.name}"
+            path = f"/{name or service.full_name}/{method.name}"
             if method.server_streaming:
                 self._calls[method.name] = channel.unary_stream(
                     path, request_serializer=req.SerializeToString, response_deserializer=resp.FromString
@@ -47,6 +47,7 @@ def clients(channel: grpc.Channel) -> tuple[ServiceClient, ServiceClient, Servic
     return (
         ServiceClient(channel, tfplugin6_pb2.DESCRIPTOR.services_by_name["Provider"]),
         ServiceClient(channel, grpc_controller_pb2.DESCRIPTOR.services_by_name["GRPCController"]),
-        ServiceClient(channel, grpc_health_pb2.DESCRIPTOR.services_by_name["Health"]),
+        # The standard service name, as go-plugin calls it (not our proto's package).
+        ServiceClient(channel, grpc_health_pb2.DESCRIPTOR.services_by_name["Health"], "grpc.health.v1.Health"),
         ServiceClient(channel, grpc_stdio_pb2.DESCRIPTOR.services_by_name["GRPCStdio"]),
     )

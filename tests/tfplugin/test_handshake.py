@@ -212,3 +212,19 @@ def running(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+def test_our_health_messages_cannot_clash_with_grpcio_health_checking() -> None:
+    """grpcio-health-checking registers grpc.health.v1.HealthCheckRequest/Response in protobuf's default
+    pool; ours live in a package of their own, so both can be loaded in one process."""
+    from google.protobuf import descriptor_pb2, descriptor_pool
+
+    official = descriptor_pb2.FileDescriptorProto(name="grpc_health/v1/health.proto", package="grpc.health.v1")
+    official.message_type.add(name="HealthCheckRequest")
+    official.message_type.add(name="HealthCheckResponse")
+    pool = descriptor_pool.Default()
+    try:
+        pool.FindFileByName(official.name)
+    except KeyError:
+        pool.Add(official)  # raises on a duplicate symbol
+    assert grpc_health_pb2.HealthCheckRequest.DESCRIPTOR.full_name == "terraform_provider_kasm.health.HealthCheckRequest"

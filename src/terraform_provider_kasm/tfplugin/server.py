@@ -46,6 +46,8 @@ if TYPE_CHECKING:  # the provider modules stay out of the import path of the han
     from .servicer import ProviderServicer
 
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+#: The standard health service's name (our proto declares it in a package of its own, see the .proto).
+HEALTH_SERVICE = "grpc.health.v1.Health"
 #: Terraform runs up to 10 operations at once (-parallelism); the stdio and health streams hold a
 #: worker each for the life of the process.
 MAX_WORKERS = 32
@@ -132,7 +134,9 @@ class _Handler(grpc.GenericRpcHandler):
     def __init__(self) -> None:
         self._methods: dict[str, grpc.RpcMethodHandler] = {}
 
-    def add_unary(self, service: Any, name: str, fn: Callable[[Any, Any], Any], *, catch: bool = False) -> None:
+    def add_unary(
+        self, service: Any, name: str, fn: Callable[[Any, Any], Any], *, catch: bool = False, path: str | None = None
+    ) -> None:
         method = service.methods_by_name[name]
         req_cls, resp_cls = _message_class(method.input_type), _message_class(method.output_type)
         rpc_name = name
@@ -147,14 +151,16 @@ class _Handler(grpc.GenericRpcHandler):
                 log.debug(f"{rpc_name} traceback", traceback=traceback.format_exc())
                 return _error_response(resp_cls, f"Unexpected error in {rpc_name}", f"{type(e).__name__}: {e}")
 
-        self._methods[f"/{service.full_name}/{name}"] = grpc.unary_unary_rpc_method_handler(
+        self._methods[f"/{path or service.full_name}/{name}"] = grpc.unary_unary_rpc_method_handler(
             call, request_deserializer=req_cls.FromString, response_serializer=resp_cls.SerializeToString
         )
 
-    def add_stream(self, service: Any, name: str, fn: Callable[[Any, Any], Iterator[Any]]) -> None:
+    def add_stream(
+        self, service: Any, name: str, fn: Callable[[Any, Any], Iterator[Any]], *, path: str | None = None
+    ) -> None:
         method = service.methods_by_name[name]
         req_cls, resp_cls = _message_class(method.input_type), _message_class(method.output_type)
-        self._methods[f"/{service.full_name}/{name}"] = grpc.unary_stream_rpc_method_handler(
+        self._methods[f"/{path or service.full_name}/{name}"] = grpc.unary_stream_rpc_method_handler(
             fn, request_deserializer=req_cls.FromString, response_serializer=resp_cls.SerializeToString
         )
 
@@ -242,8 +248,8 @@ class PluginServer:
         stdio = grpc_stdio_pb2.DESCRIPTOR.services_by_name["GRPCStdio"]
         handler.add_stream(stdio, "StreamStdio", self._stream_stdio)
         health = grpc_health_pb2.DESCRIPTOR.services_by_name["Health"]
-        handler.add_unary(health, "Check", self._health_check)
-        handler.add_stream(health, "Watch", self._health_watch)
+        handler.add_unary(health, "Check", self._health_check, path=HEALTH_SERVICE)
+        handler.add_stream(health, "Watch", self._health_watch, path=HEALTH_SERVICE)
 
         server = grpc.server(
             ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="tfplugin"),

@@ -15,19 +15,19 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x11grpc_health.proto\x12\x0egrpc.health.v1\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xa9\x01\n\x13HealthCheckResponse\x12\x41\n\x06status\x18\x01 \x01(\x0e\x32\x31.grpc.health.v1.HealthCheckResponse.ServingStatus\"O\n\rServingStatus\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\x32\xae\x01\n\x06Health\x12P\n\x05\x43heck\x12\".grpc.health.v1.HealthCheckRequest\x1a#.grpc.health.v1.HealthCheckResponse\x12R\n\x05Watch\x12\".grpc.health.v1.HealthCheckRequest\x1a#.grpc.health.v1.HealthCheckResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x11grpc_health.proto\x12\x1eterraform_provider_kasm.health\"%\n\x12HealthCheckRequest\x12\x0f\n\x07service\x18\x01 \x01(\t\"\xb9\x01\n\x13HealthCheckResponse\x12Q\n\x06status\x18\x01 \x01(\x0e\x32\x41.terraform_provider_kasm.health.HealthCheckResponse.ServingStatus\"O\n\rServingStatus\x12\x0b\n\x07UNKNOWN\x10\x00\x12\x0b\n\x07SERVING\x10\x01\x12\x0f\n\x0bNOT_SERVING\x10\x02\x12\x13\n\x0fSERVICE_UNKNOWN\x10\x03\x32\xee\x01\n\x06Health\x12p\n\x05\x43heck\x12\x32.terraform_provider_kasm.health.HealthCheckRequest\x1a\x33.terraform_provider_kasm.health.HealthCheckResponse\x12r\n\x05Watch\x12\x32.terraform_provider_kasm.health.HealthCheckRequest\x1a\x33.terraform_provider_kasm.health.HealthCheckResponse0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'grpc_health_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_HEALTHCHECKREQUEST']._serialized_start=37
-  _globals['_HEALTHCHECKREQUEST']._serialized_end=74
-  _globals['_HEALTHCHECKRESPONSE']._serialized_start=77
-  _globals['_HEALTHCHECKRESPONSE']._serialized_end=246
-  _globals['_HEALTHCHECKRESPONSE_SERVINGSTATUS']._serialized_start=167
-  _globals['_HEALTHCHECKRESPONSE_SERVINGSTATUS']._serialized_end=246
-  _globals['_HEALTH']._serialized_start=249
-  _globals['_HEALTH']._serialized_end=423
+  _globals['_HEALTHCHECKREQUEST']._serialized_start=53
+  _globals['_HEALTHCHECKREQUEST']._serialized_end=90
+  _globals['_HEALTHCHECKRESPONSE']._serialized_start=93
+  _globals['_HEALTHCHECKRESPONSE']._serialized_end=278
+  _globals['_HEALTHCHECKRESPONSE_SERVINGSTATUS']._serialized_start=199
+  _globals['_HEALTHCHECKRESPONSE_SERVINGSTATUS']._serialized_end=278
+  _globals['_HEALTH']._serialized_start=281
+  _globals['_HEALTH']._serialized_end=519
 # @@protoc_insertion_point(module_scope)
