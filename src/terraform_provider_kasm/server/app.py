@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
@@ -33,7 +34,8 @@ from .storage.db import Database
 
 log = logging.getLogger(__name__)
 
-KASM_PREFIXES = ("/api/public", "/api/admin")
+PUBLIC_PREFIX = "/api/public"
+ADMIN_PREFIX = "/api/admin"
 
 
 @dataclass
@@ -125,31 +127,18 @@ def create_app(settings: ServerSettings) -> FastAPI:
             if endpoint.name in state.endpoints:
                 raise ValueError(f"endpoint {endpoint.name} is registered twice")
             state.endpoints[endpoint.name] = endpoint
-            route = _route(state, endpoint)
-            responses: dict[int | str, dict[str, Any]] = {
-                400: {"model": ErrorMessage, "description": "Invalid request (some endpoints)"},
-                401: {"model": ErrorMessage, "description": "Unauthorized"},
-                403: {"model": ErrorMessage, "description": "Access Denied"},
-                500: {"description": "Unhandled error (HTML page)"},
-            }
-            if endpoint.response_model is not None:
-                responses[200] = {
-                    "model": endpoint.response_model,
-                    "description": 'Success, or `{"error_message": ...}` for a handled error',
-                }
-            for prefix in KASM_PREFIXES:
-                app.add_api_route(
-                    f"{prefix}/{endpoint.name}",
-                    route,
-                    methods=["POST"],
-                    name=endpoint.name if prefix == "/api/public" else f"admin_{endpoint.name}",
-                    operation_id=endpoint.name if prefix == "/api/public" else f"admin_{endpoint.name}",
-                    summary=endpoint.summary,
-                    tags=[endpoint.area],
-                    include_in_schema=prefix == "/api/public",
-                    responses=responses,
-                    response_class=JSONResponse,
-                )
+            # One route per call; `/api/admin/<name>` is mapped onto it in `KasmApp.__call__`, and the
+            # OpenAPI responses are added in `_openapi` (FastAPI's per-route response models are slow to build).
+            app.add_api_route(
+                f"{PUBLIC_PREFIX}/{endpoint.name}",
+                _route(state, endpoint),
+                methods=["POST"],
+                name=endpoint.name,
+                operation_id=endpoint.name,
+                summary=endpoint.summary,
+                tags=[endpoint.area],
+                response_class=JSONResponse,
+            )
 
     @app.get("/_local/calls", include_in_schema=False)
     def local_calls() -> dict[str, dict[str, int]]:
@@ -178,6 +167,11 @@ class KasmApp(FastAPI):
     kasm_middleware: FaultMiddleware | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith(f"{ADMIN_PREFIX}/"):
+            # Kasm serves every call under both trees with the same handler.
+            public = PUBLIC_PREFIX + path[len(ADMIN_PREFIX) :]
+            scope = {**scope, "path": public, "raw_path": public.encode()}
         if self.kasm_middleware is None:
             await super().__call__(scope, receive, send)
         else:
@@ -202,21 +196,38 @@ def _openapi(app: FastAPI, state: ServerState) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
+
+    def ref(model: type[BaseModel]) -> dict[str, Any]:
+        if model.__name__ not in components:
+            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model_schema.pop("$defs", {}))
+            components[model.__name__] = model_schema
+        return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+    def json_response(description: str, model: type[BaseModel]) -> dict[str, Any]:
+        return {"description": description, "content": {"application/json": {"schema": ref(model)}}}
+
     for endpoint in state.endpoints.values():
-        if endpoint.request_model is None:
-            continue
-        model_schema = endpoint.request_model.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(model_schema.pop("$defs", {}))
-        components[endpoint.request_model.__name__] = model_schema
-        operation = schema["paths"][f"/api/public/{endpoint.name}"]["post"]
-        operation["requestBody"] = {
-            "required": True,
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": f"#/components/schemas/{endpoint.request_model.__name__}"}
-                }
-            },
+        operation = schema["paths"][f"{PUBLIC_PREFIX}/{endpoint.name}"]["post"]
+        if endpoint.request_model is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": ref(endpoint.request_model)}},
+            }
+        responses: dict[str, Any] = {
+            "200": (
+                json_response(
+                    'Success, or `{"error_message": ...}` for a handled error', endpoint.response_model
+                )
+                if endpoint.response_model is not None
+                else {"description": "Success"}
+            ),
+            "400": json_response("Invalid request (the documented calls)", ErrorMessage),
+            "401": json_response("Unauthorized", ErrorMessage),
+            "403": json_response("Access Denied", ErrorMessage),
+            "500": {"description": "Unhandled error (an HTML page, as Kasm's)", "content": {"text/html": {}}},
         }
+        operation["responses"] = responses
     app.openapi_schema = schema
     return schema
