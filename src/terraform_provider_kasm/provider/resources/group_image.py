@@ -34,6 +34,9 @@ def _computed(description: str, markdown: str | None = None) -> s.Attribute:
     )
 
 
+_COMPUTED = ("group_image_id", "group_name", "image_name", "image_friendly_name", "image_src")
+
+
 def _key(group_id: str, image_id: str) -> str:
     return f"{group_id}:{image_id}"
 
@@ -122,8 +125,14 @@ class GroupImageResource(Resource):
                 data.client.groups.add_image(group_id, image_id)
         except kerr.KasmError as e:
             raise diagnostic(e, "Could not authorize the image for the group", ("image_id",)) from e
-        with api_errors("Could not read the group's images"):
+        # The link exists from here on: a failure below records it (Terraform then marks it tainted
+        # and replaces it) instead of leaving a link on the server that no state knows about.
+        partial = {**plan, "id": _key(group_id, image_id), **{k: None for k in _COMPUTED}}
+        try:
             rows = data.group_images(group_id) or ()
+        except kerr.KasmError as e:
+            error = diagnostic(e, "Could not read the group's images")
+            raise DiagnosticError(error.summary, error.detail, state=partial) from e
         row = next((r for r in rows if r.image_id == image_id), None)
         if row is None:
             # add_images_group answered success; not finding the link now is a Kasm fault, not a delay.
@@ -131,6 +140,7 @@ class GroupImageResource(Resource):
                 "Authorized image not listed",
                 f"Kasm accepted authorizing image {image_id} for group {group_id} but get_images_group does "
                 "not list it.",
+                state=partial,
             )
         return {**plan, **self._state(row, group_id, image_id)}
 
