@@ -96,6 +96,12 @@ def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
     assert {g.group_id for g in unlocked.groups} == {ALL_USERS_GROUP_ID}
     assert_no_changes(t)
 
+    # Kasm checks a changed password's complexity; the error names the attribute.
+    t.write(user_hcl(username='"ops.user"', password='"weakpass1"', first_name='"Jane"', groups="[]"))
+    weak = t.apply(expect=(1,))
+    assert "Password rejected by Kasm" in weak.output and "special character" in weak.output
+    assert "password = " in weak.output.split("Error: Password rejected by Kasm")[1]  # points at it
+
     t.destroy()
     assert client.users.find(values["id"]) is None
 
