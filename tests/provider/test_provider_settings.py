@@ -10,6 +10,14 @@ from pathlib import Path
 import pytest
 
 from terraform_provider_kasm.provider.context import ReadCache
+from terraform_provider_kasm.provider.helpers import (
+    api_errors,
+    gone_if_missing,
+    id_changed,
+    keep_null,
+    normalize_id,
+    parse_import_id,
+)
 from terraform_provider_kasm.provider.provider import Settings, resolve_settings
 from terraform_provider_kasm.tfplugin.diagnostics import DiagnosticError
 from terraform_provider_kasm.tfplugin.types import UNKNOWN
@@ -237,3 +245,51 @@ def test_read_cache_drops_a_load_that_raced_a_write() -> None:
     release.set()
     t.join(5)
     assert cache.get("k", lambda: "after the write") == "after the write"
+
+
+# --- the shared resource helpers ------------------------------------------------------------------
+
+HEX = "0123456789abcdef0123456789abcdef"
+DASHED = "01234567-89AB-cdef-0123-456789abcdef"
+
+
+def test_import_ids_are_normalised_and_checked() -> None:
+    assert parse_import_id(f"{DASHED}:{HEX}", ("group_id", "user_id")) == {"group_id": HEX, "user_id": HEX}
+    for bad in (HEX, f"{HEX}:{HEX}:{HEX}", f"{HEX}:nope", ""):
+        with pytest.raises(DiagnosticError) as caught:
+            parse_import_id(bad, ("group_id", "user_id"))
+        assert "<group_id>:<user_id>" in caught.value.detail
+
+
+def test_id_spelling_is_no_change_but_unknown_is() -> None:
+    assert not id_changed(HEX, DASHED)
+    assert id_changed(HEX, "f" * 32)
+    assert id_changed(HEX, UNKNOWN)
+    with pytest.raises(DiagnosticError) as caught:
+        normalize_id("nope", "image_id")
+    assert caught.value.attribute == ("image_id",)
+
+
+def test_keep_null() -> None:
+    assert keep_null("", None) is None  # Kasm's "" for a description never set
+    assert keep_null(None, "") == ""  # configured "" stays ""
+    assert keep_null("", "") == ""
+    assert keep_null(None, "old") is None  # cleared outside Terraform: a diff to correct
+    assert keep_null("new", None) == "new"  # set outside Terraform: a diff to correct
+
+
+def test_client_errors_become_diagnostics_without_secrets() -> None:
+    from terraform_provider_kasm.client import errors as kerr
+
+    with pytest.raises(DiagnosticError) as caught, api_errors("Could not read the group", ("name",)):
+        raise kerr.classify("get_groups", 401, "Unauthorized")
+    assert caught.value.attribute == ("name",) and "Groups View" in caught.value.detail
+    with pytest.raises(DiagnosticError) as caught, api_errors("Could not read the group"):
+        raise kerr.classify("get_groups", 403, "Access Denied")
+    assert "api_secret" in caught.value.detail and "KASM_API_SECRET" in caught.value.detail
+
+    def delete_gone_group() -> str:
+        raise kerr.classify("delete_group", 200, f"Group {HEX} does not exist")
+
+    assert gone_if_missing(delete_gone_group) is None
+    assert gone_if_missing(lambda: "kept") == "kept"
