@@ -175,6 +175,9 @@ def test_bad_input_names_the_attribute(tf: TF, client: KasmClient) -> None:
     t.write(user_hcl(username='"nopass"'))
     result = t.plan(expect=(1,))
     assert "Missing password" in result.output
+    t.write(user_hcl(username='"prefs"', password='"Password123!"', attributes='{ language = "en" }'))
+    result = t.plan(expect=(1,))
+    assert 'Attribute attributes: unknown key "language"' in result.output
     t.write(user_hcl(username='"nogroup"', password='"Password123!"', groups='["No Such Group"]'))
     result = t.apply(expect=(1,))
     assert "Unknown group" in result.output and "No Such Group" in result.output
@@ -266,3 +269,21 @@ def test_refresh_costs_one_user_list(tf: TF, client: KasmClient, kasm_server: Ka
     # (All Users and Readers); no get_user per user.
     assert counts.get("get_users") == 1 and counts.get("get_user", 0) == 0, counts
     assert counts.get("get_groups") == 1 and counts.get("get_images_group") == 2, counts
+
+
+def test_attributes_round_trip(tf: TF, client: KasmClient) -> None:
+    image = client.images.list()[0]
+    prefs = f'{{\n    theme = "Dark"\n    show_tips = "True"\n    default_image = "{dashed(image.image_id)}"\n  }}'
+    t = tf(user_hcl(username='"prefs"', password='"Password123!"', attributes=prefs))
+    t.apply()
+    values = t.resource_values("kasm_user.u")
+    # Configured spellings are kept; keys not configured are not managed.
+    assert values["attributes"] == {"theme": "Dark", "show_tips": "True", "default_image": dashed(image.image_id)}
+    on_server = client.users.get_attributes(values["id"])
+    assert (on_server.theme, on_server.show_tips, on_server.default_image) == ("Dark", True, image.image_id)
+    assert_no_changes(t)
+    # Changed in Kasm: the plan puts it back, in place.
+    client.users.update_attributes(values["id"], theme="Light")
+    applied = t.apply()
+    assert "0 added, 1 changed, 0 destroyed" in applied.stdout
+    assert client.users.get_attributes(values["id"]).theme == "Dark"

@@ -21,11 +21,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...client import errors
-from ...client.models import User
+from ...client.models import User, UserAttributes
 from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
-from ...tfplugin.types import UNKNOWN, Bool, Number, Set, String
+from ...tfplugin.types import UNKNOWN, Bool, Map, Number, Set, String
 from ..context import KasmData, kasm
 from ..helpers import api_errors, explain, is_kasm_id, normalize_id
 
@@ -52,6 +52,40 @@ def _keep_spelling(prior: str | None, remote: str | None) -> str | None:
     if _text_key(prior) == _text_key(remote):
         return prior
     return remote
+
+
+# The user preferences Kasm keeps beside the user (get_attributes / update_user_attributes), by kind.
+_PREFERENCES: dict[str, str] = {
+    "default_image": "id",
+    "auto_login_kasm": "bool",
+    "show_tips": "bool",
+    "toggle_control_panel": "bool",
+    "chat_sfx": "bool",
+    "theme": "text",
+    "preferred_language": "text",
+    "preferred_timezone": "text",
+}
+
+
+def _check_preferences(value: Any) -> str | None:
+    for key, text in (value or {}).items():
+        kind = _PREFERENCES.get(key)
+        if kind is None:
+            return f'unknown key "{key}"; the keys are {", ".join(_PREFERENCES)}'
+        if kind == "bool" and text.strip().lower() not in ("true", "false"):
+            return f'{key} must be "true" or "false", got "{text}"'
+        if kind == "id" and not is_kasm_id(text):
+            return f'{key} must be an image id (32 hex digits, dashes allowed), got "{text}"'
+    return None
+
+
+def _preference_value(kind: str, text: str) -> Any:
+    """A configured preference (always a string in the map) as Kasm takes it."""
+    if kind == "bool":
+        return text.strip().lower() == "true"
+    if kind == "id":
+        return normalize_id(text, "attributes")
+    return text
 
 
 _PROFILE = {
@@ -139,6 +173,22 @@ class UserResource(Resource):
                     "for the same user unless `lifecycle { ignore_changes = [groups] }`."
                 ),
             ),
+            "attributes": s.Attribute(
+                Map(String),
+                optional=True,
+                # Computed, with {} for "none managed": Terraform 1.0's ignore_changes turns a null map
+                # in the configuration into {}, which must not be a change.
+                computed=True,
+                plan_modifiers=[s.UseStateForUnknown()],
+                validators=[s.FuncValidator(_check_preferences, "known preference keys")],
+                description=(
+                    "The user's preferences (Kasm's user attributes), as strings: default_image (an image "
+                    "id), auto_login_kasm, show_tips, toggle_control_panel, chat_sfx (\"true\"/\"false\"), "
+                    "theme, preferred_language, preferred_timezone. Only the keys set here are managed and "
+                    "read back; removing a key stops managing it (Kasm keeps its value). Empty after an "
+                    "import until configured."
+                ),
+            ),
             "authorized_images": s.Attribute(
                 Set(String),
                 computed=True,
@@ -208,9 +258,10 @@ class UserResource(Resource):
         try:
             if wanted is not None:
                 self._apply_groups(data, created, wanted)
+            self._apply_preferences(data, created.user_id, None, plan["attributes"])
             with api_errors("Could not read the new Kasm user"):
                 user = data.client.users.get(created.user_id)
-            return self._state(data, user, plan)
+                return self._state(data, user, plan)
         except BaseException as failure:
             self._undo_create(data, created, plan, failure)
             raise
@@ -270,6 +321,7 @@ class UserResource(Resource):
                     updated = client.users.update(user_id, username=username, locked=bool(plan["locked"]))
         if wanted is not None:
             self._apply_groups(data, updated, wanted)
+        self._apply_preferences(data, user_id, prior["attributes"], plan["attributes"])
         with api_errors("Could not read the Kasm user"):
             user = client.users.get(user_id)
             # Unconfigured groups are unknown in the plan: keep the spellings the state had.
@@ -384,7 +436,7 @@ class UserResource(Resource):
                 summary,
                 f"{detail}\n\nThe user {created.username} ({created.user_id}) was created but could not be "
                 f"deleted again ({explain(e)}); it is kept in state, tainted, so Terraform replaces it.",
-                state={**plan, "id": created.user_id, "groups": [], "authorized_images": []},
+                state={**plan, "id": created.user_id, "groups": [], "authorized_images": [], "attributes": {}},
             ) from failure
 
     def _state(self, data: KasmData, user: User, prior: Mapping[str, Any]) -> dict[str, Any]:
@@ -405,7 +457,48 @@ class UserResource(Resource):
         for name in ("password", "password_wo_version"):
             value = prior.get(name)
             state[name] = None if value is UNKNOWN else value
+        state["attributes"] = self._preferences(data, user.user_id, prior.get("attributes"))
         return state
+
+    @staticmethod
+    def _apply_preferences(data: KasmData, user_id: str, prior: Any, planned: Any) -> None:
+        """Send the configured preferences that differ from the prior state."""
+        if not isinstance(planned, dict):
+            return
+        before = prior if isinstance(prior, dict) else {}
+        changed = {
+            key: _preference_value(_PREFERENCES[key], text)
+            for key, text in planned.items()
+            if text != before.get(key)
+        }
+        if changed:
+            with data.writing(), api_errors("Could not set the user's attributes", ("attributes",)):
+                data.client.users.update_attributes(user_id, **changed)
+
+    @staticmethod
+    def _preferences(data: KasmData, user_id: str, prior: Any) -> dict[str, str]:
+        """The managed preferences as Kasm has them, each in its configured spelling while equal
+        (one get_attributes per user; none when unmanaged)."""
+        if not isinstance(prior, dict) or not prior:
+            return {}
+        current: UserAttributes = data.reads.get(
+            ("get_attributes", user_id), lambda: data.client.users.get_attributes(user_id)
+        )
+        out: dict[str, str] = {}
+        for key, text in prior.items():
+            kind = _PREFERENCES.get(key)
+            if kind is None:
+                continue
+            remote = getattr(current, key)
+            valid = isinstance(text, str) and _check_preferences({key: text}) is None
+            if valid and _preference_value(kind, text) == remote:
+                out[key] = text
+                continue
+            if kind == "bool":
+                out[key] = "" if remote is None else str(bool(remote)).lower()
+            else:
+                out[key] = "" if remote is None else str(remote)
+        return out
 
     @staticmethod
     def _group_spellings(data: KasmData, user: User, prior: Any) -> list[str]:
