@@ -148,6 +148,21 @@ def new_session_token(db: Session, user_id: str) -> SessionToken:
 # --- output shapes ----------------------------------------------------------------------------------
 
 
+def _groups_by_user(db: Session, user_ids: list[str]) -> dict[str, list[UserGroupOut]]:
+    """The groups of many users in one query (get_users pages)."""
+    result: dict[str, list[UserGroupOut]] = {user_id: [] for user_id in user_ids}
+    if user_ids:
+        rows = db.execute(
+            select(UserGroup.user_id, Group.name, Group.group_id)
+            .join(Group, Group.group_id == UserGroup.group_id)
+            .where(UserGroup.user_id.in_(user_ids))
+            .order_by(Group.name, Group.group_id)
+        )
+        for user_id, name, group_id in rows:
+            result[user_id].append(UserGroupOut(name=name, group_id=group_id))
+    return result
+
+
 def _groups_out(db: Session, user: User) -> list[UserGroupOut]:
     return [UserGroupOut(name=g.name, group_id=g.group_id) for g in user_groups(db, user.user_id)]
 
@@ -311,7 +326,7 @@ def get_users(call: KasmCall) -> dict[str, Any]:
     elif page_size is not None and page_size > 0:
         query = query.limit(page_size)
     users = list(db.scalars(query))
-    show_groups = call.can(Permission.GROUPS_VIEW)
+    groups = _groups_by_user(db, [u.user_id for u in users]) if call.can(Permission.GROUPS_VIEW) else {}
     kasms = _user_kasms(db, [u.user_id for u in users]) if call.can(Permission.SESSIONS_VIEW) else {}
     entries = [
         ListedUserOut(
@@ -321,7 +336,7 @@ def get_users(call: KasmCall) -> dict[str, Any]:
             locked=user.locked,
             disabled=user.disabled,
             last_session=str(kasm_time(user.last_session)),
-            groups=_groups_out(db, user) if show_groups else [],
+            groups=groups.get(user.user_id, []),
             first_name=user.first_name,
             last_name=user.last_name,
             phone=user.phone,
