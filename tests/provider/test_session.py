@@ -64,6 +64,9 @@ def test_running_session_import_and_destroy(
     assert_no_changes(t)
     counts = kasm_server.call_counts()
     assert counts.get("get_kasm_status", 0) == 0 and counts.get("get_kasms", 0) == 1, counts
+    # What create recorded is what a refresh reads.
+    t.refresh()
+    assert t.resource_values("kasm_session.s") == values
 
     # Import by kasm_id and by user_id:kasm_id, then nothing to change.
     for import_id in (values["id"], f"{user.user_id}:{dashed(values['id'])}"):

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...client import errors as kerr
-from ...client.models import Session
+from ...client.models import Session, SessionStatus
 from ...client.sessions import ENDED_STATES
 from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
@@ -241,15 +241,20 @@ class SessionResource(Resource):
                     "(and a license that includes sharing). The session was destroyed again.",
                     ("enable_sharing",),
                 )
-            kasm_url = self._wait_until_running(ctx, data, kasm_id, user_id, timeout)
-            with api_errors("Could not read the new Kasm session"):
-                session = self._find(data, kasm_id)
+            status = self._wait_until_running(ctx, data, kasm_id, user_id, timeout)
+            session = status.kasm
+            if session is None:
+                # The running status normally carries the session; get_kasms (Sessions View) otherwise.
+                with api_errors("Could not read the new Kasm session"):
+                    listed = self._find(data, kasm_id)
+                session = listed or session
             if session is None:
                 raise DiagnosticError("Session vanished", f"The session {kasm_id} ended right after it started.")
         except BaseException as failure:
             self._undo_create(data, kasm_id, user_id, plan, failure)
             raise
-        return self._state(session, {**plan, "kasm_url": kasm_url})
+        state = self._state(session, {**plan, "kasm_url": self._absolute(data, status.kasm_url)})
+        return {**state, "username": session.username or requested.username}
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
         data = kasm(ctx)
@@ -297,11 +302,12 @@ class SessionResource(Resource):
         sessions = data.reads.get(("get_kasms",), lambda: tuple(data.client.sessions.list()))
         return next((x for x in sessions if x.kasm_id == kasm_id), None)
 
+    @staticmethod
     def _wait_until_running(
-        self, ctx: ResourceContext, data: KasmData, kasm_id: str, user_id: str, timeout: float
-    ) -> str | None:
-        """Poll get_kasm_status with backoff until the session runs; returns its connect link (each
-        call mints a new token and voids the previous link, so the last one is the valid one)."""
+        ctx: ResourceContext, data: KasmData, kasm_id: str, user_id: str, timeout: float
+    ) -> SessionStatus:
+        """Poll get_kasm_status with backoff until the session runs. The last answer's connect link
+        is the valid one: each call mints a new token and voids the previous link."""
         deadline = time.monotonic() + timeout
         delay = 0.25
         last = "requested"
@@ -310,7 +316,7 @@ class SessionResource(Resource):
                 status = data.client.sessions.status(kasm_id, user_id)
             last = status.status or last
             if status.running:
-                return self._absolute(data, status.kasm_url)
+                return status
             if last in ENDED_STATES:
                 raise DiagnosticError(
                     "Session did not start", f"The session {kasm_id} is {last} instead of running."
