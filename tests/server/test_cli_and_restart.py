@@ -140,6 +140,15 @@ def test_cli_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
         assert message in capsys.readouterr().err
 
 
+def test_cli_database_errors_and_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", "nosuch://host/db", "--port", "0"]) == 1
+    assert "error: cannot start on nosuch://host/db" in capsys.readouterr().err
+    from terraform_provider_kasm.server.cli import _database_url
+
+    assert _database_url(str(tmp_path / "k.db")) == f"sqlite:///{tmp_path / 'k.db'}"
+    assert _database_url("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
 def test_restart_on_the_same_database_keeps_everything(kasm_settings: ServerSettings) -> None:
     import asyncio
 

@@ -19,7 +19,12 @@ def build_parser(prog: str = "terraform-provider-kasm server") -> argparse.Argum
         prog=prog,
         description="Run a local Kasm Workspaces-compatible Developer API server (no Kasm deployment needed).",
     )
-    parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: a SQLite file in your data dir)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="SQLAlchemy URL, e.g. postgresql://user@host/kasm, or a SQLite file path "
+        "(default: a SQLite file in your data dir)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--api-key", help="the API key to seed (with --api-secret); default: generated once")
@@ -53,8 +58,6 @@ def main(argv: list[str]) -> int:
     if bool(args.api_key) != bool(args.api_secret):
         parser.error("--api-key and --api-secret go together")
     # Imported here: the server extra's libraries load only when the server runs.
-    from sqlalchemy import make_url
-
     from .app import create_app
     from .faults import FaultSpec
     from .runner import bind_socket, uvicorn_config
@@ -65,7 +68,7 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     settings = ServerSettings(
-        database_url=args.db or default_database_url(),
+        database_url=_database_url(args.db) if args.db else default_database_url(),
         api_key=args.api_key,
         api_secret=args.api_secret,
         faults=list(args.fault),
@@ -80,7 +83,15 @@ def main(argv: list[str]) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except KeyboardInterrupt:
+        sock.close()
+        return 130
+    except Exception as exc:  # a database that cannot be opened or migrated: say so without a traceback
+        sock.close()
+        print(f"error: cannot start on {_redacted(settings.database_url)}: {exc}", file=sys.stderr)
+        return 1
     seeded = app.state.kasm.seeded
     scheme = "https" if args.tls_self_signed else "http"
     tls: dict[str, str] = {}
@@ -90,7 +101,7 @@ def main(argv: list[str]) -> int:
         tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
     url_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Local Kasm API server: {scheme}://{url_host}:{sock.getsockname()[1]}", flush=True)
-    print(f"Database: {make_url(settings.database_url).render_as_string(hide_password=True)}", flush=True)
+    print(f"Database: {_redacted(settings.database_url)}", flush=True)
     if tls:
         print(f"TLS certificate (self-signed, trust it for this run): {tls['ssl_certfile']}", flush=True)
     print(f"API key: {seeded.api_key}", flush=True)
@@ -110,6 +121,22 @@ def main(argv: list[str]) -> int:
         if workdir is not None:
             workdir.cleanup()
     return 0
+
+
+def _database_url(value: str) -> str:
+    """A URL as given; a bare path means a SQLite file."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable database URL>"
 
 
 def _is_loopback(host: str) -> bool:
