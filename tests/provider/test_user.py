@@ -148,6 +148,14 @@ def test_import_by_id_and_username_then_empty_plan(
     assert t2.resource_values("kasm_user.u")["id"] == user.user_id
     assert_no_changes(t2)
 
+    # Past the first get_users page (100 users, sorted by username): paging is never truncated.
+    for n in range(110):
+        client.users.create(f"bulk{n:03d}")
+    last = client.users.create("zz.last", password="Password123!")
+    t3 = tf(user_hcl(username='"zz.last"'))
+    t3.import_("kasm_user.u", "username:zz.last")
+    assert t3.resource_values("kasm_user.u")["id"] == last.user_id
+
     bad = tf(user_hcl(username='"x"')).import_("kasm_user.u", "not-an-id", expect=(1,))
     assert "Invalid import ID" in bad.output
     missing = tf(user_hcl(username='"x"')).import_("kasm_user.u", "username:nobody", expect=(1,))
