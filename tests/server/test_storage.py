@@ -76,3 +76,12 @@ def test_same_username_raced_is_created_once(kasm_server: KasmServer) -> None:
                 400,
                 {"error_message": "Error creating user (race@example.com): (User already exists)"},
             )
+
+
+def test_in_memory_sqlite_becomes_a_scratch_file() -> None:
+    database = Database("sqlite://")
+    scratch = Path(database.url.removeprefix("sqlite:///"))
+    database.migrate()
+    assert scratch.exists()
+    database.dispose()
+    assert not scratch.exists()

@@ -9,6 +9,7 @@ psycopg) is used as is.
 from __future__ import annotations
 
 import contextvars
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -42,14 +43,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, echo=echo, pool_pre_ping=True)
     database = parsed.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
+    if database in ("", ":memory:"):
+        raise ValueError("in-memory SQLite is not supported (each connection would see its own database)")
+    if not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         echo=echo,
         # One connection per checkout keeps SQLite's locking simple across threads; opening a SQLite
         # file is cheap.
-        poolclass=NullPool if database not in ("", ":memory:") else None,
+        poolclass=NullPool,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     )
 
@@ -75,6 +78,12 @@ class Database:
     """The engine plus a session factory; one instance per app."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and (parsed.database or "") in ("", ":memory:"):
+            # "In memory" becomes a throwaway file: the server's threads must share one database.
+            self._scratch = tempfile.TemporaryDirectory(prefix="kasm-local-")
+            url = f"sqlite:///{Path(self._scratch.name) / 'kasm.sqlite3'}"
         self.url = _normalise_url(url)
         self.engine = make_engine(self.url, echo=echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -112,6 +121,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
 
 
 def migrations_path() -> Path:
