@@ -94,8 +94,24 @@ def test_cast_config_errors(kasm_server: KasmServer) -> None:
     assert error(kasm_server.post("create_cast_config", {**creds, "target_cast_config": {"key": "z"}}), 401)
 
 
-def test_deleting_the_image_removes_its_cast_configs(kasm_server: KasmServer) -> None:
+def test_an_image_or_group_in_a_cast_config_cannot_be_deleted(kasm_server: KasmServer) -> None:
     image_id = new_image(kasm_server)
-    ok(kasm_server.post("create_cast_config", {"target_cast_config": {"key": "gone", "image_id": image_id}}))
+    group_id = new_group(kasm_server)
+    cast = ok(
+        kasm_server.post(
+            "create_cast_config",
+            {"target_cast_config": {"key": "gone", "image_id": image_id, "group_id": group_id}},
+        )
+    )["cast_config"]
+    refused = kasm_server.post("delete_image", {"target_image": {"image_id": image_id}}).json()
+    assert refused["error_message"].endswith(
+        f"ID ({image_id}) currently has (1) associated Casting Config(s) and cannot be deleted"
+    )
+    refused = kasm_server.post("delete_group", {"target_group": {"group_id": group_id}, "force": True}).json()
+    assert refused["error_message"].endswith(
+        f"is referenced in Cast configuration ({cast['cast_config_id']}) and cannot be deleted"
+    )
+    ok(kasm_server.post("delete_cast_config", {"cast_config_id": cast["cast_config_id"]}))
     ok(kasm_server.post("delete_image", {"target_image": {"image_id": image_id}}))
+    ok(kasm_server.post("delete_group", {"target_group": {"group_id": group_id}}))
     assert ok(kasm_server.post("get_cast_configs")) == {"cast_configs": []}

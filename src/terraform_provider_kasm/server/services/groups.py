@@ -27,6 +27,7 @@ from ..permissions import Permission
 from ..seed import ALL_USERS_GROUP_ID
 from ..storage.tables import (
     ApiConfig,
+    CastConfig,
     Group,
     GroupImage,
     GroupPermission,
@@ -212,6 +213,13 @@ def delete_group(call: KasmCall) -> dict[str, Any]:
         raise KasmError(f"Group {spec['group_id']} does not exist")
     if group.is_system:
         raise KasmError(f"Group ({group.name}) is a protected group and cannot be deleted")
+    casts = list(
+        call.db.scalars(select(CastConfig.cast_config_id).where(CastConfig.group_id == group.group_id))
+    )
+    if casts:
+        raise KasmError(
+            f"Group ({group.name}) is referenced in Cast configuration ({', '.join(casts)}) and cannot be deleted"
+        )
     members = call.db.scalar(
         select(func.count()).select_from(UserGroup).where(UserGroup.group_id == group.group_id)
     )

@@ -12,7 +12,7 @@ from ..endpoints import KasmCall, parse_id
 from ..errors import KasmCrash, KasmError
 from ..models.images import ImageOut, ListedImageOut
 from ..permissions import Permission
-from ..storage.tables import Image, Kasm, Zone, utcnow
+from ..storage.tables import CastConfig, Image, Kasm, Zone, utcnow
 from .common import (
     SANITIZED,
     as_float,
@@ -423,6 +423,14 @@ def delete_image(call: KasmCall) -> dict[str, Any]:
     image = call.db.get(Image, image_hex) if image_hex else None
     if image is None:
         raise KasmError(f"Image({spec['image_id']}) Does not Exist")
+    casts = call.db.scalar(
+        select(func.count()).select_from(CastConfig).where(CastConfig.image_id == image.image_id)
+    )
+    if casts:
+        raise KasmError(
+            f"Image ({image.friendly_name}): ID ({image.image_id}) currently has ({casts}) associated Casting "
+            "Config(s) and cannot be deleted"
+        )
     sessions = call.db.scalar(select(func.count()).select_from(Kasm).where(Kasm.image_id == image.image_id))
     if sessions:
         raise KasmError(
