@@ -92,7 +92,12 @@ def test_create_image_validation_messages(kasm_server: KasmServer) -> None:
 
 
 def test_unknown_keys_and_list_categories_are_kasm_500s(kasm_server: KasmServer) -> None:
-    for target in ({"name": "x", "available": True}, {"name": "x", "categories": ["a"]}):
+    for target in (
+        {"name": "x", "available": True},
+        {"name": "x", "categories": ["a"]},
+        {"name": "x", "categories": None},
+        {"name": "x", "cores": "many"},
+    ):
         response = kasm_server.post("create_image", {"target_image": target})
         assert response.status_code == 500
         assert response.headers[EMULATED_CRASH_HEADER] == "1"

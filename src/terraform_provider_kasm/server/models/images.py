@@ -120,7 +120,7 @@ class TargetImage(BaseModel):
     filter_policy_id: str | None = None
     filter_policy_force_disabled: bool | None = None
     session_time_limit: int | None = None
-    categories: str | None = Field(None, description="newline-separated")
+    categories: str = Field("", description="newline-separated (not null, not a list)")
     allow_network_selection: bool | None = None
     require_gpu: bool | None = None
     gpu_count: int | None = None

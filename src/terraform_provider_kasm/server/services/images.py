@@ -185,7 +185,8 @@ def _validate(call: KasmCall, spec: dict[str, Any]) -> dict[str, Any]:
         _check_volume_mappings(parsed["volume_mappings"])
     if "launch_config" in parsed:
         _check_launch_config(parsed["launch_config"])
-    if "categories" in spec and spec["categories"] is not None:
+    if "categories" in spec:
+        # Anything but a string (null and JSON lists included) is an unhandled error in 1.15.
         parsed["categories"] = [] if spec["categories"] == "" else parse_multiline(spec["categories"])
     path = spec.get("persistent_profile_path")
     if path:
