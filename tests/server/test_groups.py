@@ -364,3 +364,24 @@ def test_api_key_permissions_take_effect(kasm_server: KasmServer) -> None:
         "add_permissions_group", {"target_api_config": {"api_id": api_id}, "target_permissions": [900]}
     )
     assert httpx.post(url, json={"api_key": key, "api_key_secret": secret}).status_code == 200
+
+
+def test_auto_add_local_users(kasm_server: KasmServer) -> None:
+    group = create_group(kasm_server, "Auto")
+    defaults = {s["name"]: s for s in kasm_server.post("get_settings_group", {}).json()["settings"]}
+    kasm_server.post(
+        "add_settings_group",
+        {
+            "target_group": {"group_id": group["group_id"]},
+            "target_setting": {
+                "group_setting_id": defaults["auto_add_local_users"]["group_setting_id"],
+                "value": "true",
+            },
+        },
+    )
+    local = kasm_server.post("create_user", {"target_user": {"username": "local@example.com"}}).json()["user"]
+    assert {g["name"] for g in local["groups"]} == {"All Users", "Auto"}
+    ldap = kasm_server.post(
+        "create_user", {"target_user": {"username": "ldap@example.com", "realm": "ldap"}}
+    ).json()
+    assert {g["name"] for g in ldap["user"]["groups"]} == {"All Users"}
