@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..endpoints import KasmCall, parse_id
 from ..errors import KasmCrash, KasmError
@@ -161,7 +162,7 @@ def sort_key(image: Image) -> tuple[str, str]:
 
 def get_images(call: KasmCall) -> dict[str, Any]:
     now = utcnow()
-    images = sorted(call.db.scalars(select(Image)), key=sort_key)
+    images = sorted(call.db.scalars(select(Image).options(selectinload(Image.zone))), key=sort_key)
     return {"images": [listed_image_out(image, now) for image in images]}
 
 
