@@ -293,6 +293,8 @@ class Phase:
     calls: dict[str, int]
     plugins: dict[int, ProcStats]
     server_cpu_s: float
+    terraform_cpu_s: float = 0.0
+    terraform_rss_mib: float = 0.0
     output: str = field(repr=False, default="")
 
     @property
@@ -323,13 +325,22 @@ class Bench:
             [self.terraform, *args], cwd=self.workdir, env=self.env,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
+        assert proc.stdout is not None
         with PluginSampler(proc.pid) as sampler:
-            output, _ = proc.communicate()
+            output = proc.stdout.read()
+            # wait4: Terraform's own rusage (its CPU includes the provider processes it reaped).
+            _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
-            sampler.sample()
+        proc.stdout.close()
+        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode not in expect:
             raise SystemExit(f"terraform {' '.join(args)} exited {proc.returncode}:\n{output[-6000:]}")
-        return Phase(name, wall, self.server.calls(), sampler.plugins, self.server.cpu_s() - cpu0, output)
+        return Phase(
+            name, wall, self.server.calls(), sampler.plugins, self.server.cpu_s() - cpu0,
+            terraform_cpu_s=max(0.0, usage.ru_utime + usage.ru_stime - sum(p.cpu_s for p in sampler.plugins.values())),
+            terraform_rss_mib=usage.ru_maxrss / 1024,
+            output=output,
+        )
 
 
 def tf_env(cli_config: Path) -> dict[str, str]:
@@ -364,7 +375,8 @@ def describe(phase: Phase, objects: int) -> str:
         f"({phase.total_calls / objects:.2f} per object), provider processes {len(phase.plugins)} "
         f"(peak RSS {phase.peak_rss_mib:.0f} MiB, CPU {phase.plugin_cpu_s:.1f} s"
         + (f" = {' + '.join(f'{p.cpu_s:.1f}' for p in plugins)}" if len(phase.plugins) > 1 else "")
-        + f"), server CPU {phase.server_cpu_s:.1f} s",
+        + f"), Terraform CPU {phase.terraform_cpu_s:.1f} s (peak RSS {phase.terraform_rss_mib:.0f} MiB), "
+        f"server CPU {phase.server_cpu_s:.1f} s",
     ]
     if phase.calls:
         lines.append("    " + ", ".join(f"{k} {v}" for k, v in sorted(phase.calls.items(), key=lambda kv: -kv[1])))
@@ -486,7 +498,8 @@ def main() -> int:
             "phases": [
                 {"name": p.name, "wall_s": p.wall_s, "calls": p.calls, "total_calls": p.total_calls,
                  "provider_processes": len(p.plugins), "peak_rss_mib": p.peak_rss_mib,
-                 "provider_cpu_s": p.plugin_cpu_s, "server_cpu_s": p.server_cpu_s}
+                 "provider_cpu_s": p.plugin_cpu_s, "server_cpu_s": p.server_cpu_s,
+                 "terraform_cpu_s": p.terraform_cpu_s, "terraform_peak_rss_mib": p.terraform_rss_mib}
                 for p in phases
             ],
             "refresh_ratio": ratio, "calls_target_met": calls_ok, "time_target_met": time_ok,
