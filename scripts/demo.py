@@ -1,8 +1,9 @@
 """The README's demo: the seed page's "Image Authorization Workflow" against the local server.
 
 Starts the local Kasm-compatible server (a SQLite file under ./demo), installs the provider into
-Terraform's local plugin mirror, writes ./demo/main.tf (the page's workflow example plus its "Output
-Image Details" output), then runs terraform init / apply / output / plan and, unless --keep, destroy.
+Terraform's local plugin mirror, copies examples/workflow/main.tf (the page's workflow example plus
+its "Output Image Details" output) to ./demo, then runs terraform init / apply / output / plan and,
+unless --keep, destroy.
 Run it through scripts/demo, which sets up the virtual environment first.
 """
 
@@ -22,76 +23,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
-MAIN_TF = """\
-# The seed page's "Image Authorization Workflow" example, as written.
-# Get available images
-data "kasm_images" "available" {}
-
-# Create a group
-resource "kasm_group" "workspace_users" {
-  name        = "WorkspaceUsers"
-  priority    = 1
-  description = "Users with access to workspace images"
-}
-
-# Authorize first available image for the group
-resource "kasm_group_image" "workspace_access" {
-  group_id = kasm_group.workspace_users.id
-  image_id = data.kasm_images.available.images[0].id
-}
-
-# Create a user
-resource "kasm_user" "developer" {
-  username     = "developer"
-  password     = "Password123!"
-  first_name   = "John"
-  last_name    = "Doe"
-  groups       = []
-
-  lifecycle {
-    ignore_changes = [
-      groups,
-      authorized_images,
-    ]
-  }
-}
-
-# Add user to group
-resource "kasm_group_membership" "developer_access" {
-  group_id = kasm_group.workspace_users.id
-  user_id  = kasm_user.developer.id
-}
-
-# Create a session with the authorized image
-resource "kasm_session" "developer_workspace" {
-  depends_on = [kasm_group_membership.developer_access, kasm_group_image.workspace_access]
-  image_id   = data.kasm_images.available.images[0].id
-  user_id    = kasm_user.developer.id
-}
-
-# The page's "Output Image Details" example (its data source is the one above).
-output "image_details" {
-  value = [
-    for img in data.kasm_images.available.images : {
-      id            = img.id
-      name          = img.name
-      friendly_name = img.friendly_name
-      description   = img.description
-      cores         = img.cores
-      memory        = img.memory
-    }
-  ]
-}
-
-output "session" {
-  value = {
-    kasm_id            = kasm_session.developer_workspace.id
-    operational_status = kasm_session.developer_workspace.operational_status
-    user               = kasm_user.developer.username
-    image              = data.kasm_images.available.images[0].friendly_name
-  }
-}
-"""
+# The seed page's "Image Authorization Workflow" with its "Output Image Details" output: the same file
+# the docs show, so the demo and the documentation cannot drift apart.
+WORKFLOW_EXAMPLE = ROOT / "examples" / "workflow" / "main.tf"
 
 
 def free_port() -> int:
@@ -151,7 +85,7 @@ def main() -> int:
         wait_until_serving(base_url, api_key, api_secret, server)
         print("\n$ terraform-provider-kasm install", flush=True)
         subprocess.run([provider_cli, "install"], check=True)
-        (workdir / "main.tf").write_text(MAIN_TF)
+        shutil.copy(WORKFLOW_EXAMPLE, workdir / "main.tf")
         env = {
             **os.environ,
             "KASM_BASE_URL": base_url,
