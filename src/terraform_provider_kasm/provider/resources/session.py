@@ -22,7 +22,7 @@ from ...client.sessions import ENDED_STATES
 from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
-from ...tfplugin.types import Bool, String
+from ...tfplugin.types import UNKNOWN, Bool, String
 from ..context import KasmData, kasm
 from ..helpers import ID_VALIDATOR, api_errors, explain, id_changed, is_kasm_id, normalize_id
 
@@ -196,7 +196,9 @@ class SessionResource(Resource):
         chosen = enable if enable is not None else share
         plan["share"] = plan["enable_sharing"] = False if chosen is None else chosen
         sharing = plan["enable_sharing"]
-        if prior is not None and isinstance(sharing, bool) and sharing != prior["enable_sharing"]:
+        # Planned here, after the layer's RequiresReplace pass: flag the replacement ourselves (an
+        # unknown value may change, so it replaces too).
+        if prior is not None and (sharing is UNKNOWN or sharing != prior["enable_sharing"]):
             ctx.requires_replace.append(("enable_sharing",))
         if prior is None and isinstance(ctx.provider_data, KasmData):
             self._check_image(ctx.provider_data, plan["image_id"], diags)
@@ -246,8 +248,7 @@ class SessionResource(Resource):
             if session is None:
                 # The running status normally carries the session; get_kasms (Sessions View) otherwise.
                 with api_errors("Could not read the new Kasm session"):
-                    listed = self._find(data, kasm_id)
-                session = listed or session
+                    session = self._find(data, kasm_id)
             if session is None:
                 raise DiagnosticError("Session vanished", f"The session {kasm_id} ended right after it started.")
         except BaseException as failure:
