@@ -26,12 +26,18 @@ from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Map, Number, Set, String
-from ..context import KasmData, kasm
+from ..context import ALL_USERS_GROUP_ID, KasmData, kasm
 from ..helpers import api_errors, explain, is_kasm_id, normalize_id
 
 _IMPORT_HELP = 'Use "<user_id>" (32 hex digits, dashes optional) or "username:<username>".'
 # Kasm strips these fields and cuts them to 64 characters.
 _PROFILE_FIELDS = ("first_name", "last_name", "phone", "organization")
+
+
+def _system_groups(data: KasmData) -> set[str]:
+    """Kasm's built-in groups. All Users by its fixed id too: a key without *Groups View System*
+    does not see it in get_groups, yet every user is in it."""
+    return {g.group_id for g in data.groups() if g.is_system} | {ALL_USERS_GROUP_ID}
 
 
 def _not_blank(value: Any) -> str | None:
@@ -396,7 +402,7 @@ class UserResource(Resource):
         """Make the user's non-system groups exactly ``wanted``; add (never remove) system groups."""
         client = data.client
         with data.writing(), api_errors("Could not set the user's groups", ("groups",)):
-            system = {g.group_id for g in data.groups() if g.is_system}
+            system = _system_groups(data)
             current = {g.group_id for g in user.groups}
             for group_id in sorted(set(wanted) - current):
                 with contextlib.suppress(errors.Conflict):  # added meanwhile (kasm_group_membership)
@@ -512,7 +518,7 @@ class UserResource(Resource):
             if is_kasm_id(item):
                 by_id[normalize_id(item, "groups")] = item
             by_name[item] = item
-        system = {g.group_id for g in data.groups() if g.is_system}
+        system = _system_groups(data)
         out = []
         for ref in user.groups:
             spelled = by_id.get(ref.group_id) or by_name.get(ref.name)
