@@ -175,3 +175,12 @@ def test_session_that_does_not_start_in_time_is_destroyed(
     assert "Session did not start in time" in result.output and "timeouts.create" in result.output
     assert kasm_client.sessions.list() == []
     assert t.state_list() == []
+
+
+def test_session_limit_is_a_clear_error(kasm_tf: TF, kasm_client: KasmClient, user: User, image: Image) -> None:
+    # Kasm allows 2 sessions per user by default (group setting max_kasms_per_user).
+    hcl = session_hcl(user.user_id, image.image_id).replace('"s" {', '"s" {\n  count    = 3')
+    t = kasm_tf(hcl)
+    result = t.apply(expect=(1,))
+    assert "No session available" in result.output and "max_kasms_per_user" in result.output
+    assert len(t.state_list()) == 2 and len(kasm_client.sessions.list()) == 2
