@@ -114,6 +114,7 @@ def test_unauthorized_image_is_a_clear_error_and_leaves_nothing(
     user_id = t.resource_values("kasm_user.u")["id"]
     out = result.output
     assert "Error: Image Not Authorized" in out
+    assert image.friendly_name is not None
     for needle in ("no.access", user_id, image.friendly_name, image.image_id, "kasm_group_image", "kasm_group_membership"):
         assert needle in out, needle
     assert kasm_client.sessions.list() == []
