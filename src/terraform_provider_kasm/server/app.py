@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
@@ -196,14 +197,20 @@ def _openapi(app: FastAPI, state: ServerState) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-    components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
+    # All models at once, so pydantic qualifies any names that clash between modules.
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorMessage, "serialization")]
+    for endpoint in state.endpoints.values():
+        if endpoint.request_model is not None:
+            wanted.append((endpoint.request_model, "validation"))
+        if endpoint.response_model is not None:
+            wanted.append((endpoint.response_model, "serialization"))
+    refs, definitions = models_json_schema(
+        list(dict.fromkeys(wanted)), ref_template="#/components/schemas/{model}"
+    )
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(definitions.get("$defs", {}))
 
-    def ref(model: type[BaseModel]) -> dict[str, Any]:
-        if model.__name__ not in components:
-            model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            components.update(model_schema.pop("$defs", {}))
-            components[model.__name__] = model_schema
-        return {"$ref": f"#/components/schemas/{model.__name__}"}
+    def ref(model: type[BaseModel], mode: JsonSchemaMode = "serialization") -> dict[str, Any]:
+        return dict(refs[(model, mode)])
 
     def json_response(description: str, model: type[BaseModel]) -> dict[str, Any]:
         return {"description": description, "content": {"application/json": {"schema": ref(model)}}}
@@ -213,7 +220,7 @@ def _openapi(app: FastAPI, state: ServerState) -> dict[str, Any]:
         if endpoint.request_model is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": ref(endpoint.request_model)}},
+                "content": {"application/json": {"schema": ref(endpoint.request_model, "validation")}},
             }
         responses: dict[str, Any] = {
             "200": (
