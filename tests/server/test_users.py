@@ -338,3 +338,29 @@ def test_attribute_errors(kasm_server: KasmServer) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error_message"].startswith("Error processing SSH Private Key: (")
+
+
+def test_get_users_anonymous_and_created_filters(kasm_server: KasmServer) -> None:
+    from terraform_provider_kasm.server.services.users import create_user_record
+
+    with kasm_server.app.state.kasm.db.session(write=True) as db:
+        create_user_record(db, "anonymous-1234", anonymous=True)
+        db.commit()
+    named = {u["username"] for u in kasm_server.post("get_users").json()["users"]}
+    assert "anonymous-1234" not in named
+    everyone = {u["username"] for u in kasm_server.post("get_users", {"anonymous": True}).json()["users"]}
+    assert "anonymous-1234" in everyone and "admin@kasm.local" in everyone
+    only = kasm_server.post("get_users", {"anonymous_only": True}).json()
+    assert [u["username"] for u in only["users"]] == ["anonymous-1234"] and only["total"] == 1
+    user = create_user(kasm_server, "recent@example.com")
+    created = kasm_server.post("get_user", {"target_user": {"user_id": user["user_id"]}}).json()["user"][
+        "created"
+    ]
+    window = kasm_server.post(
+        "get_users", {"filters": [{"id": "created", "value": {"from": created}}]}
+    ).json()
+    assert [u["username"] for u in window["users"]] == ["recent@example.com"]
+    before = kasm_server.post(
+        "get_users", {"filters": [{"id": "created", "value": {"to": "2000-01-01 00:00:00"}}]}
+    )
+    assert before.json() == {"users": [], "total": 0}
