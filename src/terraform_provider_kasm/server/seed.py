@@ -17,7 +17,6 @@ from .storage.db import Database
 from .storage.tables import (
     ApiConfig,
     Group,
-    GroupImage,
     GroupPermission,
     GroupSetting,
     Image,
@@ -254,10 +253,9 @@ def _seed_catalogue(db: Session) -> None:
             cpu_allocation_method="Inherit",
             **spec,
         )
+        # No group is authorised for the seeded images (reference §5: images are not linked to All
+        # Users by default): a session needs a group -> image authorisation, as on a real Kasm.
         db.add(image)
-        db.flush()
-        # A fresh Kasm install authorises its default images for All Users.
-        db.add(GroupImage(group_id=ALL_USERS_GROUP_ID, image_id=image.image_id))
     salt = new_id()
     admin = User(
         username=ADMIN_USERNAME,
