@@ -36,9 +36,18 @@ def new_user(server: KasmServer, username: str | None = None) -> str:
 
 
 def seeded_image_id(server: KasmServer) -> str:
-    """A seeded image (authorised for All Users, enabled, pulled)."""
+    """A seeded image (enabled, pulled), authorised for no group: as on a real Kasm, nobody can launch it
+    until an admin authorises it for one of the user's groups (see `authorised_image_id`)."""
     images = ok(server.post("get_images"))["images"]
     image_id: str = next(i for i in images if i["friendly_name"] == "Terminal")["image_id"]
+    return image_id
+
+
+def authorised_image_id(server: KasmServer, *users: str) -> str:
+    """The seeded image of `seeded_image_id`, made launchable by `users` the way a Kasm admin does it: a
+    dedicated group (no settings of its own) holding them, authorised for the image (add_images_group)."""
+    image_id = seeded_image_id(server)
+    new_group(server, users=users, images=[image_id])
     return image_id
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from terraform_provider_kasm.server.permissions import Permission as P
 
 from ..fixtures.kasm_server import KasmServer
-from .session_helpers import error, new_user, ok, seeded_image_id, start
+from .session_helpers import authorised_image_id, error, new_user, ok, start
 
 
 def unsigned_key(**claims: Any) -> str:
@@ -80,8 +80,8 @@ def test_license_errors(kasm_server: KasmServer) -> None:
 
 
 def test_license_raises_the_concurrent_limit(kasm_server: KasmServer) -> None:
-    image_id = seeded_image_id(kasm_server)
     users = [new_user(kasm_server) for _ in range(5)]
+    image_id = authorised_image_id(kasm_server, *users)
     for n in range(5):
         start(kasm_server, users[n % 4], image_id)
     assert error(kasm_server.post("request_kasm", {"user_id": users[4], "image_id": image_id})) == (

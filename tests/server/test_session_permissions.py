@@ -5,14 +5,14 @@ from __future__ import annotations
 from terraform_provider_kasm.server.permissions import Permission as P
 
 from ..fixtures.kasm_server import KasmServer
-from .session_helpers import error, new_user, ok, seeded_image_id, start
+from .session_helpers import authorised_image_id, error, new_user, ok, start
 
 
 def test_session_permissions(kasm_server: KasmServer) -> None:
     owner = new_user(kasm_server)
     alice = new_user(kasm_server, "alice@example.com")
     bob = new_user(kasm_server, "bob@example.com")
-    kasm_id = start(kasm_server, owner, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, owner, authorised_image_id(kasm_server, owner))["kasm_id"]
     target = {"kasm_id": kasm_id}
     granted = ok(
         kasm_server.post(
@@ -117,7 +117,7 @@ def test_session_permissions(kasm_server: KasmServer) -> None:
 
 def test_session_permission_errors(kasm_server: KasmServer) -> None:
     owner = new_user(kasm_server)
-    kasm_id = start(kasm_server, owner, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, owner, authorised_image_id(kasm_server, owner))["kasm_id"]
     missing = "Invalid Request: Missing required parameters"
     assert error(kasm_server.post("set_session_permissions", {}), 400) == missing
     assert (

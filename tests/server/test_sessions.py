@@ -20,6 +20,7 @@ from terraform_provider_kasm.server.seed import ALL_USERS_GROUP_ID
 from ..fixtures.kasm_server import KasmServer, _serve, make_settings
 from .session_helpers import (
     SESSION_KEY,
+    authorised_image_id,
     error,
     new_group,
     new_image,
@@ -41,7 +42,7 @@ def hex_id(value: str) -> str:
 
 def test_request_kasm_then_running(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server, "Bob@Example.com")
-    image_id = seeded_image_id(kasm_server)
+    image_id = authorised_image_id(kasm_server, user_id)
     started = start(kasm_server, user_id, image_id)
     assert list(started) == ["kasm_id", "status", "user_id", "username", "session_token", "kasm_url"]
     assert DASHED.match(started["kasm_id"]) and DASHED.match(started["session_token"])
@@ -122,7 +123,7 @@ def test_image_authorisation_rules(kasm_server: KasmServer) -> None:
 
 def test_default_image_from_group_setting(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server)
-    image_id = seeded_image_id(kasm_server)
+    image_id = authorised_image_id(kasm_server, user_id)
     new_group(kasm_server, users=[user_id], settings={"default_image": image_id})
     started = ok(kasm_server.post("request_kasm", {"user_id": user_id}))
     kasm = ok(status(kasm_server, user_id, started["kasm_id"]))["kasm"]
@@ -131,7 +132,8 @@ def test_default_image_from_group_setting(kasm_server: KasmServer) -> None:
 
 def test_per_user_limit(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server, "limited@example.com")
-    image_id = seeded_image_id(kasm_server)
+    blocked = new_user(kasm_server, "blocked@example.com")
+    image_id = authorised_image_id(kasm_server, user_id, blocked)
     start(kasm_server, user_id, image_id)
     start(kasm_server, user_id, image_id)
     assert error(kasm_server.post("request_kasm", {"user_id": user_id, "image_id": image_id})) == (
@@ -140,7 +142,6 @@ def test_per_user_limit(kasm_server: KasmServer) -> None:
     # A group setting raises it; 0 blocks every session.
     group_id = new_group(kasm_server, users=[user_id], settings={"max_kasms_per_user": "3"})
     start(kasm_server, user_id, image_id)
-    blocked = new_user(kasm_server, "blocked@example.com")
     new_group(kasm_server, users=[blocked], settings={"max_kasms_per_user": "0"})
     assert error(kasm_server.post("request_kasm", {"user_id": blocked, "image_id": image_id})) == (
         "Kasm limit exceeded for user: (blocked@example.com)"
@@ -149,8 +150,8 @@ def test_per_user_limit(kasm_server: KasmServer) -> None:
 
 
 def test_unlicensed_concurrent_limit_is_five(kasm_server: KasmServer) -> None:
-    image_id = seeded_image_id(kasm_server)
     users = [new_user(kasm_server) for _ in range(3)]
+    image_id = authorised_image_id(kasm_server, *users)
     for n in range(5):
         start(kasm_server, users[n % 3], image_id)
     assert error(kasm_server.post("request_kasm", {"user_id": users[2], "image_id": image_id})) == (
@@ -181,7 +182,16 @@ def test_auth_rules(kasm_server: KasmServer) -> None:
 
 
 def test_anonymous_user_when_no_user_id(kasm_server: KasmServer) -> None:
-    started = ok(kasm_server.post("request_kasm", {"image_id": seeded_image_id(kasm_server)}))
+    # The anonymous user is made by request_kasm itself, so only a group it joins on creation can
+    # authorise the image for it: All Users.
+    image_id = seeded_image_id(kasm_server)
+    all_users = {"group_id": ALL_USERS_GROUP_ID}
+    ok(
+        kasm_server.post(
+            "add_images_group", {"target_group": all_users, "target_image": {"image_id": image_id}}
+        )
+    )
+    started = ok(kasm_server.post("request_kasm", {"image_id": image_id}))
     assert started["username"].startswith("anonymous-")
     users = ok(kasm_server.post("get_users", {"anonymous": True}))["users"]
     assert any(hex_id(u["user_id"]) == started["user_id"] for u in users)
@@ -207,7 +217,7 @@ def sleep_until(deadline: float) -> None:
 
 def test_lifecycle_over_time(slow_server: KasmServer) -> None:
     user_id = new_user(slow_server)
-    image_id = seeded_image_id(slow_server)
+    image_id = authorised_image_id(slow_server, user_id)
     kasm_id = start(slow_server, user_id, image_id)["kasm_id"]
     early = status(slow_server, user_id, kasm_id)
     body = early.json()
@@ -249,7 +259,7 @@ def test_lifecycle_over_time(slow_server: KasmServer) -> None:
 
 def test_get_kasms_and_get_kasm(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server, "lister@example.com")
-    kasm_id = hex_id(start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"])
+    kasm_id = hex_id(start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))["kasm_id"])
     listed = ok(kasm_server.post("get_kasms"))
     assert list(listed) == ["kasms", "current_time"]
     (entry,) = listed["kasms"]
@@ -283,7 +293,7 @@ def test_get_kasms_and_get_kasm(kasm_server: KasmServer) -> None:
 def test_destroy_kasm(kasm_server: KasmServer) -> None:
     owner = new_user(kasm_server)
     other = new_user(kasm_server)
-    kasm_id = start(kasm_server, owner, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, owner, authorised_image_id(kasm_server, owner))["kasm_id"]
     key, secret = kasm_server.create_api_key(SESSION_KEY)
     creds = {"api_key": key, "api_key_secret": secret}
     assert error(kasm_server.post("destroy_kasm", {**creds, "user_id": other, "kasm_id": kasm_id})) == (
@@ -304,13 +314,13 @@ def test_destroy_kasm(kasm_server: KasmServer) -> None:
 
 def test_status_of_another_users_session(kasm_server: KasmServer) -> None:
     owner, other = new_user(kasm_server), new_user(kasm_server)
-    kasm_id = start(kasm_server, owner, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, owner, authorised_image_id(kasm_server, owner))["kasm_id"]
     assert error(status(kasm_server, other, kasm_id)) == "Access Denied"
 
 
 def test_keepalive(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server)
-    image_id = seeded_image_id(kasm_server)
+    image_id = authorised_image_id(kasm_server, user_id)
     # No session time limit for this user, so keepalives extend the session.
     new_group(
         kasm_server, users=[user_id], settings={"session_time_limit": "0", "keepalive_expiration": "7200"}
@@ -340,7 +350,7 @@ def test_keepalive(kasm_server: KasmServer) -> None:
 
 def test_exec_command_kasm(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server)
-    kasm_id = start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))["kasm_id"]
     body = {"user_id": user_id, "kasm_id": kasm_id, "exec_config": {"cmd": "echo hi", "workdir": "/tmp"}}
     done = ok(kasm_server.post("exec_command_kasm", body))
     assert list(done) == ["kasm", "current_time"] and done["kasm"]["kasm_id"] == hex_id(kasm_id)
@@ -356,7 +366,7 @@ def test_exec_command_kasm(kasm_server: KasmServer) -> None:
 
 def test_stop_pause_resume(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server)
-    kasm_id = start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))["kasm_id"]
     ids = {"user_id": user_id, "kasm_id": kasm_id}
     key, secret = kasm_server.create_api_key(SESSION_KEY)
     user_key = {**ids, "api_key": key, "api_key_secret": secret}
@@ -384,7 +394,7 @@ def test_stop_pause_resume(kasm_server: KasmServer) -> None:
 
 def test_screenshot_is_a_jpeg_with_swapped_dimensions(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server)
-    kasm_id = start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))["kasm_id"]
     response = kasm_server.post(
         "get_kasm_screenshot", {"user_id": user_id, "kasm_id": kasm_id, "width": 200, "height": 120}
     )
@@ -401,7 +411,7 @@ def test_screenshot_is_a_jpeg_with_swapped_dimensions(kasm_server: KasmServer) -
 
 def test_frame_and_bottleneck_stats(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server)
-    kasm_id = start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))["kasm_id"]
     ids = {"user_id": user_id, "kasm_id": kasm_id}
     stats = ok(kasm_server.post("get_kasm_frame_stats", ids))
     assert (stats["frame"]["resx"], stats["frame"]["resy"]) == (800, 600)
@@ -418,7 +428,7 @@ def test_frame_and_bottleneck_stats(kasm_server: KasmServer) -> None:
 def test_sharing(kasm_server: KasmServer) -> None:
     owner = new_user(kasm_server, "owner@example.com")
     viewer = new_user(kasm_server, "viewer@example.com")
-    image_id = seeded_image_id(kasm_server)
+    image_id = authorised_image_id(kasm_server, owner)
     # Sharing is off by default: the session starts, with a warning.
     started = kasm_server.post(
         "request_kasm", {"user_id": owner, "image_id": image_id, "enable_sharing": True}
@@ -480,7 +490,7 @@ def test_deleting_a_user_or_image_with_sessions(kasm_server: KasmServer) -> None
 
 def test_rdp_connection_info_and_recordings(kasm_server: KasmServer) -> None:
     user_id = new_user(kasm_server, "rdp@example.com")
-    kasm_id = start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))["kasm_id"]
     ids = {"user_id": user_id, "kasm_id": kasm_id}
     rdp_file = ok(kasm_server.post("get_rdp_client_connection_info", ids))["file"]
     assert "full address:s:127.0.0.1:443" in rdp_file and "username:s:rdp@example.com" in rdp_file
@@ -503,17 +513,34 @@ def test_rdp_connection_info_and_recordings(kasm_server: KasmServer) -> None:
     assert many == {"kasm_sessions": {kasm_id: {"session_recordings": []}}}
 
 
-def test_all_users_group_is_the_seeded_authorisation(kasm_server: KasmServer) -> None:
-    """Seeded images are launchable by any new user through All Users, and only through it."""
+def test_seeded_images_are_authorised_for_no_group(kasm_server: KasmServer) -> None:
+    """As on a real Kasm, no group (not even All Users) is authorised for the seeded images: a new user
+    cannot launch one until an admin authorises it for one of the user's groups, and only through that
+    membership."""
     user_id = new_user(kasm_server)
     image_id = seeded_image_id(kasm_server)
+    for group in ok(kasm_server.post("get_groups"))["groups"]:
+        assert ok(
+            kasm_server.post("get_images_group", {"target_group": {"group_id": group["group_id"]}})
+        ) == {"images": []}, group["name"]
+    launch = {"user_id": user_id, "image_id": image_id}
+    assert error(kasm_server.post("request_kasm", launch)) == "Image Not Authorized"
+    # Authorising it for All Users (which every user joins) makes it launchable ...
+    all_users = {"group_id": ALL_USERS_GROUP_ID}
     ok(
         kasm_server.post(
-            "remove_user_group",
-            {"target_user": {"user_id": user_id}, "target_group": {"group_id": ALL_USERS_GROUP_ID}},
+            "add_images_group", {"target_group": all_users, "target_image": {"image_id": image_id}}
         )
     )
-    assert (
-        error(kasm_server.post("request_kasm", {"user_id": user_id, "image_id": image_id}))
-        == "Image Not Authorized"
+    ok(
+        kasm_server.post(
+            "destroy_kasm", {"user_id": user_id, "kasm_id": start(kasm_server, **launch)["kasm_id"]}
+        )
     )
+    # ... through the membership only.
+    ok(
+        kasm_server.post(
+            "remove_user_group", {"target_user": {"user_id": user_id}, "target_group": all_users}
+        )
+    )
+    assert error(kasm_server.post("request_kasm", launch)) == "Image Not Authorized"

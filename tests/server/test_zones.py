@@ -5,7 +5,7 @@ from __future__ import annotations
 from terraform_provider_kasm.server.permissions import Permission as P
 
 from ..fixtures.kasm_server import KasmServer
-from .session_helpers import error, new_user, ok, seeded_image_id, start
+from .session_helpers import authorised_image_id, error, new_user, ok, start
 
 ZONE_KEYS = [
     "zone_id",
@@ -33,7 +33,7 @@ def test_default_zone_and_capacity(kasm_server: KasmServer) -> None:
     assert zone["num_kasms"] == 0 and "servers" in zone
     before = zone["available_memory"]
     user_id = new_user(kasm_server)
-    start(kasm_server, user_id, seeded_image_id(kasm_server))
+    start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))
     (brief,) = ok(kasm_server.post("get_zones", {"brief": True}))["zones"]
     assert "servers" not in brief and brief["num_kasms"] == 1
     assert brief["available_memory"] == before - 1024000000
@@ -101,7 +101,7 @@ def test_session_hostname_follows_the_zone(kasm_server: KasmServer) -> None:
         )
     )
     user_id = new_user(kasm_server)
-    kasm_id = start(kasm_server, user_id, seeded_image_id(kasm_server))["kasm_id"]
+    kasm_id = start(kasm_server, user_id, authorised_image_id(kasm_server, user_id))["kasm_id"]
     kasm = ok(kasm_server.post("get_kasm_status", {"user_id": user_id, "kasm_id": kasm_id}))["kasm"]
     assert kasm["hostname"] == "kasm.example.com"
     assert kasm["port_map"]["vnc"]["path"] == f"vdi/{kasm_id}/vnc"
