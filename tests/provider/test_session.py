@@ -32,14 +32,20 @@ def assert_no_changes(t: Terraform) -> None:
 
 
 @pytest.fixture
-def user(kasm_client: KasmClient) -> User:
-    return kasm_client.users.create("session.user", password="Password123!")
+def image(kasm_client: KasmClient) -> Image:
+    """A seeded image; as on a real Kasm, no group is authorised for it."""
+    return next(i for i in kasm_client.images.list() if i.name.startswith("kasmweb/terminal"))
 
 
 @pytest.fixture
-def image(kasm_client: KasmClient) -> Image:
-    """A seeded image; a fresh Kasm authorises those for All Users."""
-    return next(i for i in kasm_client.images.list() if i.name.startswith("kasmweb/terminal"))
+def user(kasm_client: KasmClient, image: Image) -> User:
+    """A user who may launch `image`, the way a Kasm admin allows it (kasm_group_membership and
+    kasm_group_image): a member of a dedicated group that is authorised for the image."""
+    user = kasm_client.users.create("session.user", password="Password123!")
+    group = kasm_client.groups.create("session.users", priority=100)
+    kasm_client.groups.add_user(group.group_id, user.user_id)
+    kasm_client.groups.add_image(group.group_id, image.image_id)
+    return user
 
 
 def test_running_session_import_and_destroy(
@@ -101,7 +107,11 @@ def test_session_destroyed_outside_terraform_is_recreated(
 def test_unauthorized_image_is_a_clear_error_and_leaves_nothing(
     kasm_tf: TF, kasm_client: KasmClient, image: Image
 ) -> None:
-    kasm_client.groups.remove_image(ALL_USERS_GROUP_ID, image.image_id)
+    # No group is authorised for a seeded image, so a new user may not launch it.
+    assert all(
+        image.image_id not in {link.image_id for link in kasm_client.groups.images(g.group_id)}
+        for g in kasm_client.groups.list()
+    )
     hcl = (
         'resource "kasm_user" "u" {\n  username = "no.access"\n  password = "Password123!"\n}\n'
         'resource "kasm_session" "s" {\n'

@@ -42,6 +42,11 @@ def assert_no_changes(t: Terraform) -> None:
 def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
     devs = client.groups.create("Developers", priority=10)
     ops = client.groups.create("Operators", priority=20)
+    # Kasm grants images only through groups (the seed authorises none): one image for All Users, which
+    # every user is in, and one for Developers.
+    everyone_image, devs_image = sorted(i.image_id for i in client.images.list() if i.enabled)[:2]
+    client.groups.add_image(ALL_USERS_GROUP_ID, everyone_image)
+    client.groups.add_image(devs.group_id, devs_image)
     hcl = user_hcl(
         username='"Dev.User@Example.com"',
         password='"Password123!"',
@@ -60,9 +65,7 @@ def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
     assert (user.first_name, user.last_name, user.locked) == ("John", "Doe", False)
     assert {g.group_id for g in user.groups} == {ALL_USERS_GROUP_ID, devs.group_id, ops.group_id}
     assert sorted(values["groups"]) == sorted([devs.group_id, "Operators"])
-    # Seeded images are authorised for All Users.
-    enabled = {i.image_id for i in client.images.list() if i.enabled}
-    assert set(values["authorized_images"]) == enabled
+    assert set(values["authorized_images"]) == {everyone_image, devs_image}
     assert_no_changes(t)
 
     # In place: names, password, locked, rename, groups (All Users is never stripped).
@@ -85,6 +88,7 @@ def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
     assert after.password_set_date is not None and before.password_set_date is not None
     assert after.password_set_date > before.password_set_date
     assert {g.group_id for g in after.groups} == {ALL_USERS_GROUP_ID, ops.group_id}
+    assert t.resource_values("kasm_user.u")["authorized_images"] == [everyone_image]
     assert_no_changes(t)
 
     # Unlock again; an unchanged password is not sent.

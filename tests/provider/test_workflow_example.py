@@ -87,6 +87,9 @@ def test_image_authorization_workflow_as_written(
             pytest.skip("no Terraform >= 1.11 (on PATH or $TERRAFORM_WRITE_ONLY)")
         tf.binary = binary
     before = snapshot(kasm_client)
+    # No group is authorised for any image beforehand: the workflow's kasm_group_image is what lets its
+    # session start.
+    assert before["group_images"] == []
     tf.init()
     tf.apply()
 
