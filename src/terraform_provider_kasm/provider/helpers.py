@@ -21,10 +21,13 @@ from typing import TypeVar
 from ..client import errors as kerr
 from ..tfplugin import schema as s
 from ..tfplugin.diagnostics import AttributePath, DiagnosticError
+from ..tfplugin.types import String
 
 T = TypeVar("T")
 
-_UUID = re.compile(r"^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
+_UUID = re.compile(
+    r"^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
 
 
 def is_kasm_id(value: str) -> bool:
@@ -55,6 +58,20 @@ def id_changed(prior: object, planned: object) -> bool:
     if not isinstance(prior, str) or not isinstance(planned, str):
         return True
     return prior.lower().replace("-", "") != planned.lower().replace("-", "")
+
+
+def reference_id(description: str, replaces: str) -> s.Attribute:
+    """A required id of another Kasm object (``group_id``, ``image_id``, ``user_id``) that this object is
+    bound to: validated as a UUID, and a different id (not merely another spelling) replaces the object.
+    ``replaces`` says what the replacement means, e.g. "a different group replaces the link"."""
+    return s.Attribute(
+        String,
+        required=True,
+        validators=[ID_VALIDATOR],
+        plan_modifiers=[s.RequiresReplaceIf(id_changed, replaces)],
+        description=description.replace("`", ""),
+        markdown_description=description,
+    )
 
 
 def parse_import_id(import_id: str, parts: Sequence[str]) -> dict[str, str]:
@@ -94,7 +111,9 @@ def explain(error: kerr.KasmError) -> str:
     return str(error)
 
 
-def diagnostic(error: kerr.KasmError, summary: str, attribute: AttributePath | None = None) -> DiagnosticError:
+def diagnostic(
+    error: kerr.KasmError, summary: str, attribute: AttributePath | None = None
+) -> DiagnosticError:
     """The DiagnosticError to raise for a client error (``raise diagnostic(e, "…") from e``)."""
     return DiagnosticError(summary, explain(error), attribute)
 

@@ -13,13 +13,12 @@ from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import String
 from ..context import kasm
 from ..helpers import (
-    ID_VALIDATOR,
     api_errors,
     diagnostic,
     gone_if_missing,
-    id_changed,
     normalize_id,
     parse_import_id,
+    reference_id,
 )
 
 
@@ -52,27 +51,20 @@ class GroupImageResource(Resource):
         ),
         attributes={
             "id": _computed(
-                "<group_id>:<image_id>, both as 32 hex digits.", "`<group_id>:<image_id>`, both as 32 hex digits."
+                "<group_id>:<image_id>, both as 32 hex digits.",
+                "`<group_id>:<image_id>`, both as 32 hex digits.",
             ),
-            "group_id": s.Attribute(
-                String,
-                required=True,
-                validators=[ID_VALIDATOR],
-                plan_modifiers=[s.RequiresReplaceIf(id_changed, "a different group replaces the link")],
-                description="The group's id (e.g. kasm_group.x.id).",
-                markdown_description="The group's id (e.g. `kasm_group.x.id`). Changing it replaces the link.",
+            "group_id": reference_id(
+                "The group's id (e.g. `kasm_group.x.id`).",
+                "a different group replaces the link",
             ),
-            "image_id": s.Attribute(
-                String,
-                required=True,
-                validators=[ID_VALIDATOR],
-                plan_modifiers=[s.RequiresReplaceIf(id_changed, "a different image replaces the link")],
-                description="The image's id (e.g. data.kasm_images.x.images[0].id).",
-                markdown_description=(
-                    "The image's id (e.g. `data.kasm_images.x.images[0].id`). Changing it replaces the link."
-                ),
+            "image_id": reference_id(
+                "The image's id (e.g. `data.kasm_images.x.images[0].id`).",
+                "a different image replaces the link",
             ),
-            "group_image_id": _computed("Kasm's id of the link (group_image_id).", "Kasm's id of the link (`group_image_id`)."),
+            "group_image_id": _computed(
+                "Kasm's id of the link (group_image_id).", "Kasm's id of the link (`group_image_id`)."
+            ),
             "group_name": _computed("The group's name."),
             "image_name": _computed(
                 "The image's docker name, e.g. kasmweb/terminal:1.16.0.",

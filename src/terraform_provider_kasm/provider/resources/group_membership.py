@@ -12,13 +12,12 @@ from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import String
 from ..context import ALL_USERS_GROUP_ID, kasm
 from ..helpers import (
-    ID_VALIDATOR,
     api_errors,
     diagnostic,
     gone_if_missing,
-    id_changed,
     normalize_id,
     parse_import_id,
+    reference_id,
 )
 
 
@@ -47,21 +46,13 @@ class GroupMembershipResource(Resource):
                 description="<group_id>:<user_id>, both as 32 hex digits.",
                 markdown_description="`<group_id>:<user_id>`, both as 32 hex digits.",
             ),
-            "group_id": s.Attribute(
-                String,
-                required=True,
-                validators=[ID_VALIDATOR],
-                plan_modifiers=[s.RequiresReplaceIf(id_changed, "a different group replaces the membership")],
-                description="The group's id (e.g. kasm_group.x.id).",
-                markdown_description="The group's id (e.g. `kasm_group.x.id`). Changing it replaces the membership.",
+            "group_id": reference_id(
+                "The group's id (e.g. `kasm_group.x.id`).",
+                "a different group replaces the membership",
             ),
-            "user_id": s.Attribute(
-                String,
-                required=True,
-                validators=[ID_VALIDATOR],
-                plan_modifiers=[s.RequiresReplaceIf(id_changed, "a different user replaces the membership")],
-                description="The user's id (e.g. kasm_user.x.id).",
-                markdown_description="The user's id (e.g. `kasm_user.x.id`). Changing it replaces the membership.",
+            "user_id": reference_id(
+                "The user's id (e.g. `kasm_user.x.id`).",
+                "a different user replaces the membership",
             ),
         },
     )
@@ -77,7 +68,9 @@ class GroupMembershipResource(Resource):
             attribute = "user_id" if e.kind == "user" else "group_id"
             thing = "user" if e.kind == "user" else "group"
             what = user_id if e.kind == "user" else group_id
-            raise DiagnosticError(f"{thing.capitalize()} not found", f"Kasm has no {thing} with id {what}.", (attribute,)) from e
+            raise DiagnosticError(
+                f"{thing.capitalize()} not found", f"Kasm has no {thing} with id {what}.", (attribute,)
+            ) from e
         except kerr.Conflict as e:
             # Kasm made every user a member of All Users already: adopt that membership.
             if group_id != ALL_USERS_GROUP_ID:

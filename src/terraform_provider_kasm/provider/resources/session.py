@@ -24,7 +24,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, String
 from ..context import KasmData, kasm
-from ..helpers import ID_VALIDATOR, api_errors, explain, id_changed, is_kasm_id, normalize_id
+from ..helpers import api_errors, explain, is_kasm_id, normalize_id, reference_id
 
 DEFAULT_CREATE_TIMEOUT = "5m"
 _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:h|ms|m|s))+$")
@@ -73,7 +73,12 @@ def _timestamp(value: datetime | None) -> str | None:
 
 def _same_id(prior: Any, remote: str | None) -> Any:
     """The prior (configured) spelling of an id while it names ``remote``."""
-    if isinstance(prior, str) and remote is not None and is_kasm_id(prior) and normalize_id(prior, "id") == remote:
+    if (
+        isinstance(prior, str)
+        and remote is not None
+        and is_kasm_id(prior)
+        and normalize_id(prior, "id") == remote
+    ):
         return prior
     return remote
 
@@ -100,19 +105,13 @@ class SessionResource(Resource):
         attributes={
             "id": _computed("The session's id (Kasm's kasm_id, 32 hex digits)."),
             "kasm_id": _computed("The session's id, as Kasm names it (same as id)."),
-            "image_id": s.Attribute(
-                String,
-                required=True,
-                validators=[ID_VALIDATOR],
-                plan_modifiers=[s.RequiresReplaceIf(id_changed, "a different image needs a new session")],
-                description="The image (workspace) to run, e.g. data.kasm_images.x.images[0].id.",
+            "image_id": reference_id(
+                "The image (workspace) to run, e.g. `data.kasm_images.x.images[0].id`.",
+                "a different image needs a new session",
             ),
-            "user_id": s.Attribute(
-                String,
-                required=True,
-                validators=[ID_VALIDATOR],
-                plan_modifiers=[s.RequiresReplaceIf(id_changed, "a different user needs a new session")],
-                description="The user the session runs for, e.g. kasm_user.x.id.",
+            "user_id": reference_id(
+                "The user the session runs for, e.g. `kasm_user.x.id`.",
+                "a different user needs a new session",
             ),
             "enable_sharing": s.Attribute(
                 Bool,
@@ -250,7 +249,9 @@ class SessionResource(Resource):
                 with api_errors("Could not read the new Kasm session"):
                     session = self._find(data, kasm_id)
             if session is None:
-                raise DiagnosticError("Session vanished", f"The session {kasm_id} ended right after it started.")
+                raise DiagnosticError(
+                    "Session vanished", f"The session {kasm_id} ended right after it started."
+                )
         except BaseException as failure:
             self._undo_create(data, kasm_id, user_id, plan, failure)
             raise
@@ -268,7 +269,12 @@ class SessionResource(Resource):
 
     def update(self, ctx: ResourceContext, prior: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
         # Only what Kasm never sees can change in place: id spellings and timeouts.
-        return {**prior, "user_id": plan["user_id"], "image_id": plan["image_id"], "timeouts": plan["timeouts"]}
+        return {
+            **prior,
+            "user_id": plan["user_id"],
+            "image_id": plan["image_id"],
+            "timeouts": plan["timeouts"],
+        }
 
     def delete(self, ctx: ResourceContext, state: dict[str, Any]) -> None:
         data = kasm(ctx)
@@ -343,7 +349,9 @@ class SessionResource(Resource):
         return link if "://" in link else data.client.base_url.rstrip("/") + "/" + link.lstrip("/")
 
     @staticmethod
-    def _request_failed(data: KasmData, error: kerr.KasmError, user_id: str, image_id: str) -> DiagnosticError:
+    def _request_failed(
+        data: KasmData, error: kerr.KasmError, user_id: str, image_id: str
+    ) -> DiagnosticError:
         message = getattr(error, "message", "")
         if isinstance(error, kerr.APIError) and message == "Image Not Authorized":
             return SessionResource._not_authorized(data, user_id, image_id)
@@ -372,7 +380,9 @@ class SessionResource(Resource):
             what = f'image "{image.friendly_name or image.name}" ({image.name}, {image_id})'
         else:
             what = f"image {image_id}"
-        disabled = " The image is also disabled: enable it." if image is not None and not image.enabled else ""
+        disabled = (
+            " The image is also disabled: enable it." if image is not None and not image.enabled else ""
+        )
         return DiagnosticError(
             "Image Not Authorized",
             f"Kasm refused to start {what} for {who}. Kasm grants images to groups, not to users: a user "
@@ -392,7 +402,11 @@ class SessionResource(Resource):
             with data.writing():
                 data.client.sessions.destroy(kasm_id, user_id, missing_ok=True)
         except kerr.KasmError as e:
-            summary = failure.summary if isinstance(failure, DiagnosticError) else "Could not start the Kasm session"
+            summary = (
+                failure.summary
+                if isinstance(failure, DiagnosticError)
+                else "Could not start the Kasm session"
+            )
             detail = failure.detail if isinstance(failure, DiagnosticError) else str(failure)
             raise DiagnosticError(
                 summary,
