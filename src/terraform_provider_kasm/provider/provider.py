@@ -52,7 +52,7 @@ def _positive(value: Any) -> str | None:
 
 
 def _described(text: str, attribute: str) -> str:
-    return f"{text} Defaults to the `{ENV_VARS[attribute]}` environment variable."
+    return f"{text} When not set here, read from the `{ENV_VARS[attribute]}` environment variable."
 
 
 SCHEMA = s.Schema(
