@@ -21,12 +21,13 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 # Set per transaction by `Database.session(write=...)`; read by the SQLite "begin" hook.
 _begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("kasm_begin_immediate", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_POOL_SIZE = 20
 
 
 def _normalise_url(url: str) -> str:
@@ -50,9 +51,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
-        # One connection per checkout keeps SQLite's locking simple across threads; opening a SQLite
-        # file is cheap.
-        poolclass=NullPool,
+        # A pool of open connections: opening one per request (connect + the PRAGMAs below) cost a
+        # quarter of a get_images. Each checkout is used by one thread at a time and every transaction
+        # still starts with its own BEGIN (IMMEDIATE for writes); no limit on overflow, so a burst of
+        # queued writers waits on SQLite's busy timeout, never on the pool.
+        poolclass=QueuePool,
+        pool_size=SQLITE_POOL_SIZE,
+        max_overflow=-1,
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     )
 
