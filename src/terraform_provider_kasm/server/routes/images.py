@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.responses import Response
+
 from ..endpoints import EndpointGroup, KasmCall
 from ..models.common import Empty
 from ..models.images import (
@@ -28,7 +30,7 @@ endpoints = EndpointGroup("images")
     request=GetImagesRequest,
     response=GetImagesResponse,
 )
-def get_images(call: KasmCall) -> Mapping[str, Any]:
+def get_images(call: KasmCall) -> Response:
     """All images, enabled and disabled, ordered by friendly_name then image_id."""
     return images.get_images(call)
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from starlette.responses import JSONResponse, Response
 
 from ..endpoints import KasmCall, parse_id
 from ..errors import KasmCrash, KasmError
 from ..models.images import ImageOut, ListedImageOut
 from ..permissions import Permission
+from ..storage.db import ReadCache
 from ..storage.tables import CastConfig, Image, Kasm, Zone, utcnow
 from .common import (
     SANITIZED,
@@ -160,10 +163,22 @@ def sort_key(image: Image) -> tuple[str, str]:
     return (image.friendly_name or "", image.image_id)
 
 
-def get_images(call: KasmCall) -> dict[str, Any]:
-    now = utcnow()
-    images = sorted(call.db.scalars(select(Image).options(selectinload(Image.zone))), key=sort_key)
-    return {"images": [listed_image_out(image, now) for image in images]}
+def get_images(call: KasmCall) -> Response:
+    """The answer's JSON, serialised once and kept until the next write (`ReadCache`) or until the next
+    image's `available_at` (the one part of the answer that changes with time alone)."""
+    cache: ReadCache | None = call.db.info.get("kasm_cache")
+    generation: int = call.db.info.get("kasm_generation", -1)
+    clock = time.time()
+    body = cache.get("get_images", generation, clock) if cache is not None else None
+    if body is None:
+        now = utcnow()
+        images = sorted(call.db.scalars(select(Image).options(selectinload(Image.zone))), key=sort_key)
+        body = JSONResponse({"images": [listed_image_out(image, now) for image in images]}).body
+        pending = [i.available_at for i in images if i.available_at is not None and i.available_at > now]
+        if cache is not None:
+            valid_until = clock + (min(pending) - now).total_seconds() if pending else None
+            cache.put("get_images", generation, body, valid_until)
+    return Response(content=body, media_type="application/json")
 
 
 def _validate(call: KasmCall, spec: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,9 @@ psycopg) is used as is.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -21,13 +23,15 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 # Set per transaction by `Database.session(write=...)`; read by the SQLite "begin" hook.
 _begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("kasm_begin_immediate", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_POOL_SIZE = 20
+# Statements that never change the database; anything else marks the connection as having written.
+_NON_WRITING = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "WITH")
 
 
 def _normalise_url(url: str) -> str:
@@ -79,6 +83,63 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
+class WriteGeneration:
+    """A number that changes after every transaction of this process that may have written.
+
+    Any statement other than a read marks its pooled connection; when the connection goes back to the
+    pool (after its COMMIT or ROLLBACK has finished, so the change is visible to every later
+    transaction) the generation moves on. A result computed in a transaction that started at
+    generation g therefore still holds while the generation is g (see `ReadCache`). Writes by other
+    processes to the same database are not seen: the server assumes it is the database's only writer.
+    """
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+        self.value = 0
+
+    def bump(self) -> None:
+        self.value = next(self._counter)  # itertools.count is atomic under the GIL
+
+    def watch(self, engine: Engine) -> None:
+        @event.listens_for(engine, "before_cursor_execute")
+        def _note_write(conn: Connection, _c: Any, statement: str, *_args: Any) -> None:
+            if not statement.lstrip()[:9].upper().startswith(_NON_WRITING):
+                conn.info["kasm_wrote"] = True
+
+        @event.listens_for(engine, "checkin")
+        def _on_checkin(_dbapi: Any, record: ConnectionPoolEntry) -> None:
+            if record.info.pop("kasm_wrote", False):
+                self.bump()
+
+        @event.listens_for(engine, "close")
+        def _on_close(_dbapi: Any, record: ConnectionPoolEntry) -> None:
+            if record.info.pop("kasm_wrote", False):
+                self.bump()
+
+
+class ReadCache:
+    """Answers of read-only calls that depend only on the database, valid for one write generation."""
+
+    def __init__(self, generation: WriteGeneration) -> None:
+        self._generation = generation
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[int, float | None, Any]] = {}
+
+    def get(self, key: str, generation: int, now: float) -> Any | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != generation or entry[0] != self._generation.value:
+            return None
+        if entry[1] is not None and now >= entry[1]:
+            return None
+        return entry[2]
+
+    def put(self, key: str, generation: int, value: Any, valid_until: float | None = None) -> None:
+        """`generation`: as read before the transaction that computed `value` began."""
+        with self._lock:
+            if generation == self._generation.value:
+                self._entries[key] = (generation, valid_until, value)
+
+
 class Database:
     """The engine plus a session factory; one instance per app."""
 
@@ -91,6 +152,9 @@ class Database:
             url = f"sqlite:///{Path(self._scratch.name) / 'kasm.sqlite3'}"
         self.url = _normalise_url(url)
         self.engine = make_engine(self.url, echo=echo)
+        self.generation = WriteGeneration()
+        self.generation.watch(self.engine)
+        self.cache = ReadCache(self.generation)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -101,8 +165,10 @@ class Database:
     def session(self, *, write: bool) -> Iterator[Session]:
         """One transaction: committed by the caller, rolled back on any exception or if left open."""
         token = _begin_immediate.set(write)
+        # Read before the transaction begins: what it reads is at least as new as this generation.
+        generation = self.generation.value
         try:
-            with self._sessions() as db:
+            with self._sessions(info={"kasm_cache": self.cache, "kasm_generation": generation}) as db:
                 try:
                     yield db
                 except BaseException:
