@@ -22,7 +22,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -150,8 +150,19 @@ def dashed(hex_id: str) -> str:
 
 
 def api_permissions(db: Session, api_id: str) -> frozenset[int]:
+    """The key's permission ids; kept in the session's `ReadCache` until the next write (called before
+    the handler runs, so never after a write of the same transaction)."""
+    cache = db.info.get("kasm_cache")
+    generation = db.info.get("kasm_generation", -1)
+    key = f"api_permissions:{api_id}"
+    cached = cache.get(key, generation, 0.0) if cache is not None else None
+    if cached is not None:
+        return cast(frozenset[int], cached)
     rows = db.scalars(select(GroupPermission.permission_id).where(GroupPermission.api_id == api_id))
-    return frozenset(rows)
+    permissions = frozenset(rows)
+    if cache is not None:
+        cache.put(key, generation, permissions)
+    return permissions
 
 
 def authenticate(
