@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 from starlette.responses import Response
 
 from .errors import KasmError
@@ -165,6 +165,23 @@ def api_permissions(db: Session, api_id: str) -> frozenset[int]:
     return permissions
 
 
+def api_config(db: Session, key: str) -> ApiConfig | None:
+    """The key's row, attached to `db`. A detached copy of its columns stays in the session's
+    `ReadCache` until the next write; a hit is merged in without a query (`merge(load=False)`)."""
+    cache = db.info.get("kasm_cache")
+    generation = db.info.get("kasm_generation", -1)
+    cache_key = f"api_config:{key}"
+    cached = cache.get(cache_key, generation, 0.0) if cache is not None else None
+    if cached is not None:
+        return db.merge(cached, load=False)
+    api = db.scalar(select(ApiConfig).where(ApiConfig.api_key == key))
+    if api is not None and cache is not None:
+        copy = ApiConfig(**{attr.key: getattr(api, attr.key) for attr in inspect(ApiConfig).column_attrs})
+        make_transient_to_detached(copy)
+        cache.put(cache_key, generation, copy)
+    return api
+
+
 def authenticate(
     endpoint: Endpoint,
     db: Session,
@@ -176,7 +193,7 @@ def authenticate(
     secret = headers.get("api-key-secret") or body.get("api_key_secret")
     if not key or not secret:
         raise KasmError("Invalid Request", 400)
-    api = db.scalar(select(ApiConfig).where(ApiConfig.api_key == key)) if isinstance(key, str) else None
+    api = api_config(db, key) if isinstance(key, str) else None
     if (
         api is None
         or not isinstance(secret, str)
