@@ -13,7 +13,7 @@ import itertools
 import tempfile
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,7 @@ class Database:
         self.generation = WriteGeneration()
         self.generation.watch(self.engine)
         self.cache = ReadCache(self.generation)
+        self._write_lock = threading.RLock() if self.engine.dialect.name == "sqlite" else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -164,18 +165,23 @@ class Database:
     @contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
         """One transaction: committed by the caller, rolled back on any exception or if left open."""
-        token = _begin_immediate.set(write)
-        # Read before the transaction begins: what it reads is at least as new as this generation.
-        generation = self.generation.value
-        try:
-            with self._sessions(info={"kasm_cache": self.cache, "kasm_generation": generation}) as db:
-                try:
-                    yield db
-                except BaseException:
-                    db.rollback()
-                    raise
-        finally:
-            _begin_immediate.reset(token)
+        # SQLite: this process's writers queue on a lock, first come first served, instead of polling
+        # SQLite's busy handler (its sleeps of up to 100 ms made a p99 of seconds under 50 writers);
+        # BEGIN IMMEDIATE still orders them against other processes.
+        lock = self._write_lock if write and self._write_lock is not None else nullcontext()
+        with lock:
+            token = _begin_immediate.set(write)
+            # Read before the transaction begins: what it reads is at least as new as this generation.
+            generation = self.generation.value
+            try:
+                with self._sessions(info={"kasm_cache": self.cache, "kasm_generation": generation}) as db:
+                    try:
+                        yield db
+                    except BaseException:
+                        db.rollback()
+                        raise
+            finally:
+                _begin_immediate.reset(token)
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (the migrations ship inside the package)."""
