@@ -31,7 +31,7 @@ _begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("kasm_be
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_POOL_SIZE = 20
 # Statements that never change the database; anything else marks the connection as having written.
-_NON_WRITING = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "WITH")
+_NON_WRITING = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 def _normalise_url(url: str) -> str:
