@@ -16,8 +16,6 @@ from terraform_provider_kasm.client import KasmClient
 from tests.fixtures.kasm_server import KasmServer
 from tests.fixtures.terraform import Terraform
 
-pytestmark = pytest.mark.terraform
-
 
 @pytest.fixture
 def kasm_env(kasm_server: KasmServer) -> dict[str, str]:
