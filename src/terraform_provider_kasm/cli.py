@@ -22,6 +22,29 @@ def _serve_plugin() -> int:
     return serve(factory)
 
 
+#: The top-level modules of the ``server`` extra (pyproject.toml); the server imports them lazily, so
+#: their absence must be checked before it starts, not met as a traceback half-way through.
+SERVER_EXTRA_MODULES = ("fastapi", "uvicorn", "sqlalchemy", "alembic", "PIL")
+SERVER_EXTRA_HINT = (
+    "The local Kasm server needs the package's 'server' extra, which is not installed (missing: {missing}).\n"
+    "From a clone of the repository: pip install '.[server]'   (or scripts/demo, which installs it)\n"
+)
+
+
+def _missing_server_modules() -> list[str]:
+    from importlib.util import find_spec
+
+    missing = []
+    for name in SERVER_EXTRA_MODULES:
+        try:
+            found = find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
@@ -32,15 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(NOT_A_PLUGIN_MESSAGE)
         return 1
     if args[0] == "server":
-        # The server has its own argument parser; hand it everything after "server".
-        try:
-            from .server.cli import main as server_main
-        except ImportError as e:
-            sys.stderr.write(
-                f"The local Kasm server needs the 'server' extra ({e.name or e}): "
-                "pip install 'terraform-provider-kasm[server]'\n"
-            )
+        missing = _missing_server_modules()
+        if missing:
+            sys.stderr.write(SERVER_EXTRA_HINT.format(missing=", ".join(missing)))
             return 1
+        # The server has its own argument parser; hand it everything after "server".
+        from .server.cli import main as server_main
+
         return server_main(args[1:])
     return _run_subcommand(args)
 

@@ -92,9 +92,22 @@ def test_cli_without_arguments_or_cookie(monkeypatch: pytest.MonkeyPatch, capsys
 
 
 def test_cli_server_without_the_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "terraform_provider_kasm.server.cli", None)  # import fails
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # as if the extra were not installed
     assert cli.main(["server", "--help"]) == 1
-    assert "'server' extra" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "'server' extra" in err and "missing: fastapi" in err and "pip install '.[server]'" in err
+
+
+@pytest.mark.parametrize("module", cli.SERVER_EXTRA_MODULES)
+def test_cli_server_without_the_extra_in_a_fresh_process(module: str) -> None:
+    # The real entry point in a process where one of the extra's modules cannot be imported: one
+    # hint naming it, exit 1, no traceback (the server itself imports these lazily, deep inside).
+    blocker = f"import sys; sys.modules[{module!r}] = None; "
+    code = blocker + "from terraform_provider_kasm.cli import main; sys.exit(main(['server', '--port', '0']))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"missing: {module}" in done.stderr
 
 
 def test_cli_server_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
