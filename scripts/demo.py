@@ -1,9 +1,9 @@
-"""The README's demo: the seed page's "Image Authorization Workflow" against the local server.
+"""The demo: the kasm_images "Image Authorization Workflow" example against a local Kasm-compatible server.
 
-Starts the local Kasm-compatible server (a SQLite file under ./demo), installs the provider into
-Terraform's local plugin mirror, copies examples/workflow/main.tf (the page's workflow example plus
-its "Output Image Details" output) to ./demo, then runs terraform init / apply / output / plan and,
-unless --keep, destroy.
+Starts the local server (a SQLite file under ./demo), installs the provider into a plugin directory of
+its own under ./demo (with a CLI configuration naming it: nothing is written to ~/.terraform.d), copies
+examples/workflow/main.tf (a group, a user, a membership, the group's image, and the image's details as
+outputs) to ./demo, then runs terraform init / apply / output / plan and, unless --keep, destroy.
 Run it through scripts/demo, which sets up the virtual environment first.
 """
 
@@ -21,9 +21,11 @@ from pathlib import Path
 
 import httpx
 
+from terraform_provider_kasm.install import cli_config_block
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# The seed page's "Image Authorization Workflow" with its "Output Image Details" output: the same file
+# The "Image Authorization Workflow" example with its "Output Image Details" outputs: the same file
 # the docs show, so the demo and the documentation cannot drift apart.
 WORKFLOW_EXAMPLE = ROOT / "examples" / "workflow" / "main.tf"
 
@@ -83,8 +85,11 @@ def main() -> int:
     )
     try:
         wait_until_serving(base_url, api_key, api_secret, server)
-        print("\n$ terraform-provider-kasm install", flush=True)
-        subprocess.run([provider_cli, "install"], check=True)
+        plugins = workdir / "plugins"
+        print(f"\n$ terraform-provider-kasm install --dir {plugins}", flush=True)
+        subprocess.run([provider_cli, "install", "--dir", str(plugins)], check=True, stdout=subprocess.DEVNULL)
+        cli_config = workdir / "terraformrc"
+        cli_config.write_text(cli_config_block(plugins))
         shutil.copy(WORKFLOW_EXAMPLE, workdir / "main.tf")
         env = {
             **os.environ,
@@ -92,7 +97,10 @@ def main() -> int:
             "KASM_API_KEY": api_key,
             "KASM_API_SECRET": api_secret,
             "CHECKPOINT_DISABLE": "1",
+            "TF_CLI_CONFIG_FILE": str(cli_config),
         }
+        version = subprocess.run([terraform_bin, "version"], env=env, capture_output=True, text=True, check=True)
+        print(f"Using {version.stdout.splitlines()[0]} ({terraform_bin}; set TERRAFORM to choose another)")
         terraform(terraform_bin, "init", "-input=false", "-no-color", cwd=workdir, env=env)
         terraform(terraform_bin, "apply", "-auto-approve", "-input=false", "-no-color", cwd=workdir, env=env)
         terraform(terraform_bin, "output", "-no-color", cwd=workdir, env=env)
@@ -100,6 +108,7 @@ def main() -> int:
         if args.keep:
             print(f"\nThe server keeps running at {base_url} (pid {server.pid}); objects kept in {workdir}.")
             print(f"  export KASM_BASE_URL={base_url} KASM_API_KEY={api_key} KASM_API_SECRET=<see {workdir}/.env>")
+            print(f"  export TF_CLI_CONFIG_FILE={cli_config}")
             (workdir / ".env").write_text(f"KASM_API_SECRET={api_secret}\n")
             return 0
         terraform(terraform_bin, "destroy", "-auto-approve", "-input=false", "-no-color", cwd=workdir, env=env)

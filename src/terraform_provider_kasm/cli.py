@@ -96,8 +96,17 @@ def _run_subcommand(args: list[str]) -> int:
             print(f"installed {p}")
         print(
             "Terraform and OpenTofu find it as kasmtech/kasm (and hashicorp/kasm for configurations "
-            f"without required_providers), version {__version__}. Run `terraform init` next."
+            f"without required_providers), version {__version__}."
         )
+        if ns.dir is None:
+            print("Run `terraform init` next.")
+        else:
+            # Only the implied local mirror is searched without configuration.
+            print(
+                f"Terraform looks in {ns.dir} only when told to: add this to the CLI configuration "
+                "(~/.terraformrc, or a file named by TF_CLI_CONFIG_FILE), then run `terraform init`:\n"
+            )
+            print(inst.cli_config_block(ns.dir), end="")
         return 0
     removed = inst.uninstall(ns.dir)
     for p in removed:

@@ -11,6 +11,7 @@ resolves ``kasm_*`` resources to) and the registries ``registry.terraform.io`` a
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shlex
@@ -27,6 +28,10 @@ NAMESPACES = ("kasmtech", "hashicorp")
 TYPE = "kasm"
 #: First line after the shebang of every launcher we write; uninstall removes only such files.
 MARKER = "# Written by `terraform-provider-kasm install`"
+GONE_MESSAGE = (
+    "The Kasm provider's Python environment at {prefix} is gone; install the provider again "
+    "(pip install ., then terraform-provider-kasm install) or run terraform-provider-kasm uninstall."
+)
 
 _ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
            "i386": "386", "i686": "386", "x86": "386", "armv7l": "arm", "armv6l": "arm"}
@@ -70,11 +75,32 @@ def _interpreter_flags(module: str) -> list[str]:
     return ["-E"]
 
 
+def cli_config_block(dir: Path | str) -> str:
+    """The CLI configuration (``~/.terraformrc`` or a ``TF_CLI_CONFIG_FILE``) under which Terraform finds
+    the launchers in ``dir`` (any directory but the implied local mirror needs one) and every other
+    provider in its registry as usual."""
+    path = Path(dir).resolve()
+    sources = ", ".join(f'"{h}/{ns}/{TYPE}"' for h in HOSTNAMES for ns in NAMESPACES)
+    return (
+        "provider_installation {\n"
+        f"  filesystem_mirror {{\n    path    = {json.dumps(str(path))}\n    include = [{sources}]\n  }}\n"
+        f"  direct {{\n    exclude = [{sources}]\n  }}\n"
+        "}\n"
+    )
+
+
 def launcher_text(module: str = "terraform_provider_kasm", env: Mapping[str, str] | None = None) -> str:
+    python = shlex.quote(sys.executable)
     lines = [
         "#!/bin/sh",
         f"{MARKER} from the Python environment {sys.prefix}.",
         "# Terraform starts this file as the provider plugin; running it by hand only prints a hint.",
+        # When the environment is gone (a deleted clone or venv), say so instead of failing Terraform's
+        # handshake obscurely. On stdout, since Terraform shows a plugin's unexpected first line.
+        f"if [ ! -x {python} ]; then",
+        f"  echo {shlex.quote(GONE_MESSAGE.format(prefix=sys.prefix))}",
+        "  exit 1",
+        "fi",
     ]
     if env:
         # A launcher that needs extra variables (tests: PYTHONPATH) sets them and keeps them.

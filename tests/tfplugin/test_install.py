@@ -5,12 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from terraform_provider_kasm import __version__, cli
-from terraform_provider_kasm.install import install, launcher_path, terraform_platform, uninstall
+from terraform_provider_kasm.install import (
+    cli_config_block,
+    install,
+    launcher_path,
+    terraform_platform,
+    uninstall,
+)
+from tests.fixtures.terraform import Terraform
 
 
 def all_files(root: Path) -> list[Path]:
@@ -119,3 +127,52 @@ def test_cli_server_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "terraform_provider_kasm.server.cli", fake)
     assert cli.main(["server", "run", "--port", "1"]) == 7
     assert seen == [["run", "--port", "1"]]
+
+
+def _gone_launcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A launcher written from a Python environment that has since been deleted."""
+    gone = tmp_path / "deleted-venv"
+    monkeypatch.setattr(sys, "executable", str(gone / "bin" / "python"))
+    monkeypatch.setattr(sys, "prefix", str(gone))
+    (launcher,) = install(dir=tmp_path / "plugins", namespaces=("kasmtech",), hostnames=("registry.terraform.io",))
+    monkeypatch.undo()
+    return launcher
+
+
+def test_a_launcher_whose_environment_is_gone_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    launcher = _gone_launcher(tmp_path, monkeypatch)
+    proc = subprocess.run([str(launcher)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert f"Python environment at {tmp_path / 'deleted-venv'} is gone" in proc.stdout
+    assert "terraform-provider-kasm install" in proc.stdout
+
+
+def test_terraform_shows_why_a_launcher_cannot_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terraform: Callable[..., Terraform]
+) -> None:
+    _gone_launcher(tmp_path, monkeypatch)
+    rc = tmp_path / "terraformrc"
+    rc.write_text(cli_config_block(tmp_path / "plugins"))
+    tf = terraform('terraform {\n  required_providers {\n    kasm = { source = "kasmtech/kasm" }\n  }\n}\n')
+    tf.env["TF_CLI_CONFIG_FILE"] = str(rc)
+    tf.init()
+    # Terraform wraps lines of the plugin's message; compare without line breaks.
+    output = " ".join(tf.plan(expect=(1,)).output.split())
+    assert "Python environment at" in output and "is gone" in output
+
+
+def test_install_into_a_directory_prints_the_cli_configuration_terraform_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], terraform: Callable[..., Terraform]
+) -> None:
+    plugins = tmp_path / "plugins"
+    assert cli.main(["install", "--dir", str(plugins)]) == 0
+    out = capsys.readouterr().out
+    assert "Run `terraform init` next." not in out
+    block = out[out.index("provider_installation {") :]
+    assert block == cli_config_block(plugins)
+    # The printed block is what makes `terraform init` find the provider there, offline.
+    rc = tmp_path / "terraformrc"
+    rc.write_text(block)
+    tf = terraform('terraform {\n  required_providers {\n    kasm = { source = "kasmtech/kasm" }\n  }\n}\n')
+    tf.env["TF_CLI_CONFIG_FILE"] = str(rc)
+    assert "Installed kasmtech/kasm" in tf.init().output
