@@ -22,7 +22,7 @@ from .errors import (
     Timeout,
     TransportError,
 )
-from .transport import normalize_base_url
+from .transport import TransportOptions, normalize_base_url
 
 __all__ = [
     "APIError",
@@ -38,6 +38,7 @@ __all__ = [
     "ServerError",
     "Timeout",
     "TransportError",
+    "TransportOptions",
     "errors",
     "models",
     "normalize_base_url",

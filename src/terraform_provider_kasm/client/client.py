@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -19,7 +18,7 @@ from .session_permissions import SessionPermissions
 from .session_tokens import SessionTokens
 from .sessions import Sessions
 from .staging_configs import StagingConfigs
-from .transport import Transport
+from .transport import Transport, TransportOptions
 from .users import Users
 from .zones import Zones
 
@@ -27,12 +26,10 @@ from .zones import Zones
 class KasmClient:
     """Typed access to the Kasm Developer API at ``base_url`` (``https://kasm.example.com``).
 
-    ``ca_file``: a PEM bundle to verify Kasm's certificate with; ``insecure``: skip verification
-    (only when asked). ``connect_timeout``/``read_timeout`` in seconds. ``max_retries``: extra
-    attempts for failures that are safe to retry (see ``transport``). ``rate_limit``: at most this
-    many requests per second across all threads. ``transport``: an httpx transport to use instead
-    of the network (``httpx.MockTransport``, ``client.asgi.SyncASGITransport``). ``sleep``,
-    ``clock`` and ``jitter`` exist so tests need not wait.
+    ``options``: how to talk to Kasm (TLS, timeouts, retries, rate limit), a
+    :class:`~.transport.TransportOptions`; keyword arguments named as its fields override single
+    options (``KasmClient(url, key, secret, max_retries=0)``). ``transport``: an httpx transport to
+    use instead of the network (``httpx.MockTransport``, ``client.asgi.SyncASGITransport``).
     """
 
     def __init__(
@@ -40,39 +37,14 @@ class KasmClient:
         base_url: str,
         api_key: str,
         api_key_secret: str,
+        options: TransportOptions | None = None,
         *,
-        ca_file: str | None = None,
-        insecure: bool = False,
-        connect_timeout: float = 10.0,
-        read_timeout: float = 60.0,
-        max_retries: int = 3,
-        backoff_initial: float = 0.5,
-        backoff_max: float = 30.0,
-        rate_limit: float | None = None,
         transport: httpx.BaseTransport | None = None,
-        user_agent: str = "terraform-provider-kasm",
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[], float] = random.random,
+        **overrides: Any,
     ) -> None:
-        self.transport = Transport(
-            base_url,
-            api_key,
-            api_key_secret,
-            ca_file=ca_file,
-            insecure=insecure,
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-            max_retries=max_retries,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            rate_limit=rate_limit,
-            transport=transport,
-            user_agent=user_agent,
-            sleep=sleep,
-            clock=clock,
-            jitter=jitter,
-        )
+        # dataclasses.replace rejects a keyword that is no option (TypeError, as for any call).
+        chosen = dataclasses.replace(options or TransportOptions(), **overrides)
+        self.transport = Transport(base_url, api_key, api_key_secret, chosen, transport=transport)
         self.images = Images(self)
         self.users = Users(self)
         self.groups = Groups(self)

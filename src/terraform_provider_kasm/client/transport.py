@@ -27,6 +27,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,7 +36,7 @@ import httpx
 from . import errors
 from .redact import redact, secret_values
 
-__all__ = ["RateLimiter", "Transport", "normalize_base_url"]
+__all__ = ["RateLimiter", "Transport", "TransportOptions", "normalize_base_url"]
 
 log = logging.getLogger("terraform_provider_kasm.client")
 
@@ -121,60 +122,81 @@ class _Retry(Exception):
         self.delay = delay
 
 
+@dataclass(frozen=True)
+class TransportOptions:
+    """How the client talks to Kasm, as one value (``KasmClient(..., options=TransportOptions(...))``).
+
+    ``ca_file``: a PEM bundle to verify Kasm's certificate with; ``insecure``: skip verification.
+    ``connect_timeout``/``read_timeout`` in seconds. ``max_retries``: extra attempts for failures
+    that are safe to retry; ``backoff_initial``/``backoff_max`` bound the delay between them and
+    ``max_retry_after`` a server's Retry-After. ``rate_limit``: at most this many requests per
+    second across all threads. ``sleep``, ``clock`` and ``jitter`` exist so tests need not wait.
+    """
+
+    ca_file: str | None = None
+    insecure: bool = False
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_retries: int = 3
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0
+    max_retry_after: float = 120.0
+    rate_limit: float | None = None
+    user_agent: str = "terraform-provider-kasm"
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    jitter: Callable[[], float] = random.random
+
+    def __post_init__(self) -> None:
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+
+
 class Transport:
-    """HTTP plumbing shared by every API area; see the module docstring for the rules."""
+    """HTTP plumbing shared by every API area; see the module docstring for the rules.
+
+    ``transport``: an httpx transport to use instead of the network (``httpx.MockTransport``,
+    ``client.asgi.SyncASGITransport``).
+    """
 
     def __init__(
         self,
         base_url: str,
         api_key: str,
         api_key_secret: str,
+        options: TransportOptions | None = None,
         *,
-        ca_file: str | None = None,
-        insecure: bool = False,
-        connect_timeout: float = 10.0,
-        read_timeout: float = 60.0,
-        max_retries: int = 3,
-        backoff_initial: float = 0.5,
-        backoff_max: float = 30.0,
-        max_retry_after: float = 120.0,
-        rate_limit: float | None = None,
         transport: httpx.BaseTransport | None = None,
-        user_agent: str = "terraform-provider-kasm",
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[], float] = random.random,
     ) -> None:
         if not api_key:
             raise ValueError("api_key is empty")
         if not api_key_secret:
             raise ValueError("api_key_secret is empty")
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        self.options = o = options or TransportOptions()
         self.base_url = normalize_base_url(base_url)
         self.api_key = api_key
         self._secret = api_key_secret
-        self.max_retries = max_retries
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
-        self.max_retry_after = max_retry_after
-        self.sleep = sleep
-        self.clock = clock
-        self._jitter = jitter
-        self.rate_limiter = RateLimiter(rate_limit, clock=clock, sleep=sleep) if rate_limit else None
+        self.max_retries = o.max_retries
+        self.backoff_initial = o.backoff_initial
+        self.backoff_max = o.backoff_max
+        self.max_retry_after = o.max_retry_after
+        self.sleep = o.sleep
+        self.clock = o.clock
+        self._jitter = o.jitter
+        self.rate_limiter = RateLimiter(o.rate_limit, clock=o.clock, sleep=o.sleep) if o.rate_limit else None
         verify: ssl.SSLContext | bool
-        if insecure:
+        if o.insecure:
             log.warning("TLS certificate verification is disabled for %s (insecure=True)", self.base_url)
             verify = False
-        elif ca_file:
-            verify = ssl.create_default_context(cafile=ca_file)
+        elif o.ca_file:
+            verify = ssl.create_default_context(cafile=o.ca_file)
         else:
             verify = True
         self._http = httpx.Client(
             transport=transport,
             verify=verify,
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            headers={"User-Agent": user_agent, "Accept": "application/json"},
+            timeout=httpx.Timeout(o.read_timeout, connect=o.connect_timeout),
+            headers={"User-Agent": o.user_agent, "Accept": "application/json"},
             follow_redirects=False,
         )
 

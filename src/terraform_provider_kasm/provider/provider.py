@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..client import KasmClient, normalize_base_url
+from ..client import KasmClient, TransportOptions, normalize_base_url
 from ..client import errors as kerr
 from ..tfplugin import schema as s
 from ..tfplugin.diagnostics import DiagnosticError
@@ -302,10 +302,7 @@ class KasmProvider(Provider):
         if isinstance(settings, Unconfigured):
             ctx.log.debug("provider configure deferred", unknown=settings.attribute)
             return settings
-        client = KasmClient(
-            settings.base_url,
-            settings.api_key,
-            settings.api_secret,
+        options = TransportOptions(
             ca_file=settings.ca_file,
             insecure=settings.insecure,
             connect_timeout=min(settings.timeout, MAX_CONNECT_TIMEOUT),
@@ -313,6 +310,7 @@ class KasmProvider(Provider):
             max_retries=settings.max_retries,
             rate_limit=settings.requests_per_second,
         )
+        client = KasmClient(settings.base_url, settings.api_key, settings.api_secret, options)
         data = KasmData(client)
         try:
             _check_credentials(data, settings)
