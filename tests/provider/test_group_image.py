@@ -8,7 +8,7 @@ import pytest
 
 from terraform_provider_kasm.client import KasmClient
 from tests.fixtures.kasm_server import KasmServer
-from tests.fixtures.terraform import Terraform
+from tests.fixtures.terraform import Terraform, step
 
 pytestmark = pytest.mark.terraform
 
@@ -43,61 +43,59 @@ def test_lifecycle(
 ) -> None:
     links_before = {g.group_id: len(kasm_client.groups.images(g.group_id)) for g in kasm_client.groups.list()}
     tf = kasm_tf(hcl(1))
-    tf.apply()
-    group_id = tf.resource_values("kasm_group.g")["id"]
-    first = tf.resource_values("kasm_group_image.first")
-    second = tf.resource_values("kasm_group_image.second")
-    images = {i.image_id: i for i in kasm_client.images.list()}
-    image = images[first["image_id"]]
-    assert first["id"] == f"{group_id}:{image.image_id}"
-    assert (first["group_name"], first["image_name"], first["image_friendly_name"], first["image_src"]) == (
-        "ImageUsers", image.name, image.friendly_name, image.image_src
-    )
-    assert first["group_image_id"] and len(first["group_image_id"]) == 32
-    assert {r.image_id for r in kasm_client.groups.images(group_id)} == {first["image_id"], second["image_id"]}
+    with step("create a group and two links"):
+        tf.apply()
+        group_id = tf.resource_values("kasm_group.g")["id"]
+        first = tf.resource_values("kasm_group_image.first")
+        second = tf.resource_values("kasm_group_image.second")
+        images = {i.image_id: i for i in kasm_client.images.list()}
+        image = images[first["image_id"]]
+        assert first["id"] == f"{group_id}:{image.image_id}"
+        assert (first["group_name"], first["image_name"], first["image_friendly_name"], first["image_src"]) == (
+            "ImageUsers", image.name, image.friendly_name, image.image_src
+        )
+        assert first["group_image_id"] and len(first["group_image_id"]) == 32
+        assert {r.image_id for r in kasm_client.groups.images(group_id)} == {first["image_id"], second["image_id"]}
 
-    # A refresh reads each list once for the whole configuration.
-    kasm_server.reset_call_counts()
-    assert tf.plan(detailed_exitcode=True).returncode == 0
-    counts = kasm_server.call_counts()
-    assert counts.get("get_images") == 1 and counts.get("get_groups") == 1, counts
-    assert counts.get("get_images_group") == 1, counts  # two links, one group
+    with step("a refresh reads each list once for the whole configuration"):
+        kasm_server.reset_call_counts()
+        tf.assert_no_changes()
+        counts = kasm_server.call_counts()
+        assert counts.get("get_images") == 1 and counts.get("get_groups") == 1, counts
+        assert counts.get("get_images_group") == 1, counts  # two links, one group
 
-    # Another image for "second": replaced, not updated.
-    tf.write(hcl(2))
-    plan = tf.plan(detailed_exitcode=True)
-    assert plan.returncode == 2 and "must be replaced" in plan.output
-    assert "1 to add, 0 to change, 1 to destroy" in plan.output
-    tf.apply()
-    third = tf.resource_values("kasm_group_image.second")["image_id"]
-    assert third not in (first["image_id"], second["image_id"])
-    assert {r.image_id for r in kasm_client.groups.images(group_id)} == {first["image_id"], third}
-    assert tf.plan(detailed_exitcode=True).returncode == 0
+    with step("another image for 'second': replaced, not updated"):
+        tf.write(hcl(2))
+        tf.assert_actions({"kasm_group_image.second": "replace"})
+        tf.apply()
+        third = tf.resource_values("kasm_group_image.second")["image_id"]
+        assert third not in (first["image_id"], second["image_id"])
+        assert {r.image_id for r in kasm_client.groups.images(group_id)} == {first["image_id"], third}
+        tf.assert_no_changes()
 
-    # Import with dashed ids into a fresh directory: stored as 32 hex, empty plan.
-    other = kasm_tf(
-        f'resource "kasm_group_image" "x" {{\n  group_id = "{group_id}"\n  image_id = "{third}"\n}}\n'
-    )
-    other.import_("kasm_group_image.x", f"{dashed(group_id)}:{dashed(third)}")
-    imported = other.resource_values("kasm_group_image.x")
-    assert imported["id"] == f"{group_id}:{third}" and imported["group_name"] == "ImageUsers"
-    assert other.plan(detailed_exitcode=True).returncode == 0
+    with step("import with dashed ids into a fresh directory: stored as 32 hex, empty plan"):
+        other = kasm_tf(
+            f'resource "kasm_group_image" "x" {{\n  group_id = "{group_id}"\n  image_id = "{third}"\n}}\n'
+        )
+        other.import_("kasm_group_image.x", f"{dashed(group_id)}:{dashed(third)}")
+        imported = other.resource_values("kasm_group_image.x")
+        assert imported["id"] == f"{group_id}:{third}" and imported["group_name"] == "ImageUsers"
+        other.assert_no_changes()
 
-    # Removed behind Terraform's back: planned again, re-created.
-    kasm_client.groups.remove_image(group_id, first["image_id"])
-    plan = tf.plan(detailed_exitcode=True)
-    assert plan.returncode == 2 and "1 to add, 0 to change, 0 to destroy" in plan.output
-    tf.apply()
-    assert first["image_id"] in {r.image_id for r in kasm_client.groups.images(group_id)}
+    with step("removed behind Terraform's back: planned again, re-created"):
+        kasm_client.groups.remove_image(group_id, first["image_id"])
+        tf.assert_actions({"kasm_group_image.first": ["create"]})
+        tf.apply()
+        assert first["image_id"] in {r.image_id for r in kasm_client.groups.images(group_id)}
 
-    # The whole group deleted: every link is gone with it, and all is planned again.
-    kasm_client.groups.delete(group_id, force=True)
-    plan = tf.plan(detailed_exitcode=True)
-    assert "3 to add, 0 to change, 0 to destroy" in plan.output
+    with step("the whole group deleted: every link is gone with it, and all is planned again"):
+        kasm_client.groups.delete(group_id, force=True)
+        tf.assert_actions({a: ["create"] for a in ("kasm_group.g", "kasm_group_image.first", "kasm_group_image.second")})
+        tf.apply()
 
-    tf.apply()
-    tf.destroy()
-    assert {g.group_id: len(kasm_client.groups.images(g.group_id)) for g in kasm_client.groups.list()} == links_before
+    with step("destroy leaves every group's links as before"):
+        tf.destroy()
+        assert {g.group_id: len(kasm_client.groups.images(g.group_id)) for g in kasm_client.groups.list()} == links_before
 
 
 def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> None:

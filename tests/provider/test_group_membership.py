@@ -11,7 +11,7 @@ import pytest
 
 from terraform_provider_kasm.client import KasmClient
 from terraform_provider_kasm.provider.context import ALL_USERS_GROUP_ID
-from tests.fixtures.terraform import Terraform
+from tests.fixtures.terraform import Terraform, step
 
 pytestmark = pytest.mark.terraform
 
@@ -44,49 +44,47 @@ def test_lifecycle(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -
     bob = kasm_client.users.create("bob@example.com", password="Passw0rd!x")
 
     tf = kasm_tf(hcl(alice.user_id, bob.user_id))
-    tf.apply()
-    group_id = tf.resource_values("kasm_group.g")["id"]
-    assert tf.resource_values("kasm_group_membership.m")["id"] == f"{group_id}:{alice.user_id}"
-    assert member_ids(kasm_client, group_id) == {alice.user_id}
-    # All Users: Kasm had already put bob there; the membership is adopted and read back.
-    assert tf.resource_values("kasm_group_membership.all")["id"] == f"{ALL_USERS_GROUP_ID}:{bob.user_id}"
-    assert tf.plan(detailed_exitcode=True).returncode == 0
+    with step("create; the All Users membership Kasm already made is adopted"):
+        tf.apply()
+        group_id = tf.resource_values("kasm_group.g")["id"]
+        assert tf.resource_values("kasm_group_membership.m")["id"] == f"{group_id}:{alice.user_id}"
+        assert member_ids(kasm_client, group_id) == {alice.user_id}
+        assert tf.resource_values("kasm_group_membership.all")["id"] == f"{ALL_USERS_GROUP_ID}:{bob.user_id}"
+        tf.assert_no_changes()
 
-    # Another user: the membership is replaced.
-    tf.write(hcl(bob.user_id, bob.user_id))
-    plan = tf.plan(detailed_exitcode=True)
-    assert "must be replaced" in plan.output and "1 to add, 0 to change, 1 to destroy" in plan.output
-    tf.apply()
-    assert member_ids(kasm_client, group_id) == {bob.user_id}
-    assert tf.plan(detailed_exitcode=True).returncode == 0
+    with step("another user: the membership is replaced"):
+        tf.write(hcl(bob.user_id, bob.user_id))
+        tf.assert_actions({"kasm_group_membership.m": "replace"})
+        tf.apply()
+        assert member_ids(kasm_client, group_id) == {bob.user_id}
+        tf.assert_no_changes()
 
-    # Import (dashed user id) into a fresh directory: empty plan.
-    other = kasm_tf(
-        f'resource "kasm_group_membership" "x" {{\n  group_id = "{group_id}"\n  user_id = "{bob.user_id}"\n}}\n'
-    )
-    u = bob.user_id
-    other.import_("kasm_group_membership.x", f"{group_id}:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}")
-    assert other.resource_values("kasm_group_membership.x")["user_id"] == bob.user_id
-    assert other.plan(detailed_exitcode=True).returncode == 0
+    with step("import (dashed user id) into a fresh directory: empty plan"):
+        other = kasm_tf(
+            f'resource "kasm_group_membership" "x" {{\n  group_id = "{group_id}"\n  user_id = "{bob.user_id}"\n}}\n'
+        )
+        u = bob.user_id
+        other.import_("kasm_group_membership.x", f"{group_id}:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}")
+        assert other.resource_values("kasm_group_membership.x")["user_id"] == bob.user_id
+        other.assert_no_changes()
 
-    # Removed behind Terraform's back: planned again and re-added.
-    kasm_client.groups.remove_user(group_id, bob.user_id)
-    plan = tf.plan(detailed_exitcode=True)
-    assert plan.returncode == 2 and "1 to add, 0 to change, 0 to destroy" in plan.output
-    tf.apply()
-    assert member_ids(kasm_client, group_id) == {bob.user_id}
+    with step("removed behind Terraform's back: planned again and re-added"):
+        kasm_client.groups.remove_user(group_id, bob.user_id)
+        tf.assert_actions({"kasm_group_membership.m": ["create"]})
+        tf.apply()
+        assert member_ids(kasm_client, group_id) == {bob.user_id}
 
-    # The user deleted: the membership is gone too (no error), and re-adding fails on user_id.
-    kasm_client.users.delete(bob.user_id, force=True)
-    out = tf.apply(expect=(1,)).output
-    assert "User not found" in out and f'user_id  = "{bob.user_id}"' in out
+    with step("the user deleted: the membership is gone too (no error), and re-adding fails on user_id"):
+        kasm_client.users.delete(bob.user_id, force=True)
+        out = tf.apply(expect=(1,)).output
+        assert "User not found" in out and f'user_id  = "{bob.user_id}"' in out
 
-    tf.write(hcl(alice.user_id, alice.user_id))
-    tf.apply()
-    tf.destroy()
-    assert kasm_client.groups.find(group_id) is None
-    # Destroying the All Users membership leaves alice where Kasm put her.
-    assert alice.user_id in member_ids(kasm_client, ALL_USERS_GROUP_ID)
+    with step("destroy; the All Users membership stays where Kasm put it"):
+        tf.write(hcl(alice.user_id, alice.user_id))
+        tf.apply()
+        tf.destroy()
+        assert kasm_client.groups.find(group_id) is None
+        assert alice.user_id in member_ids(kasm_client, ALL_USERS_GROUP_ID)
 
 
 def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> None:

@@ -69,7 +69,7 @@ def test_filters(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient, kas
     assert out["enabled_chrome"]["images"] == []
     assert out["enabled_chrome"]["id"] == "name=kasmweb/chrome:1.16.0,enabled=true"
 
-    assert tf.plan(detailed_exitcode=True).returncode == 0
+    tf.assert_no_changes()
 
 
 def test_filter_is_a_single_block(kasm_tf: Callable[..., Terraform]) -> None:

@@ -11,7 +11,7 @@ from terraform_provider_kasm.client.convert import dashed
 from terraform_provider_kasm.client.models import Image, User
 from terraform_provider_kasm.server.seed import ALL_USERS_GROUP_ID
 from tests.fixtures.kasm_server import KasmServer
-from tests.fixtures.terraform import Terraform
+from tests.fixtures.terraform import Terraform, step
 
 TF = Callable[..., Terraform]
 
@@ -24,11 +24,6 @@ def session_hcl(user_id: str, image_id: str, extra: str = "") -> str:
         f"{extra}"
         "}\n"
     )
-
-
-def assert_no_changes(t: Terraform) -> None:
-    result = t.plan(detailed_exitcode=True)
-    assert result.returncode == 0, result.output
 
 
 @pytest.fixture
@@ -54,40 +49,42 @@ def test_running_session_import_and_destroy(
     # Starting takes a moment here: create polls until the session runs.
     kasm_server.settings.session_start_seconds = 1.0
     t = kasm_tf(session_hcl(dashed(user.user_id), image.image_id))
-    t.apply()
-    values = t.resource_values("kasm_session.s")
-    assert values["operational_status"] == "running"
-    assert values["user_id"] == dashed(user.user_id)  # the configured spelling is kept
-    assert values["kasm_id"] == values["id"] and len(values["id"]) == 32
-    assert values["username"] == "session.user" and values["share_id"] is None
-    assert values["kasm_url"].startswith(kasm_server.base_url + "/#/connect/kasm/")
-    assert values["created"].endswith("Z") and values["hostname"] and values["container_ip"]
-    on_server = {s.kasm_id: s for s in kasm_client.sessions.list()}
-    assert on_server[values["id"]].operational_status == "running"
+    with step("create polls until the session runs"):
+        t.apply()
+        values = t.resource_values("kasm_session.s")
+        assert values["operational_status"] == "running"
+        assert values["user_id"] == dashed(user.user_id)  # the configured spelling is kept
+        assert values["kasm_id"] == values["id"] and len(values["id"]) == 32
+        assert values["username"] == "session.user" and values["share_id"] is None
+        assert values["kasm_url"].startswith(kasm_server.base_url + "/#/connect/kasm/")
+        assert values["created"].endswith("Z") and values["hostname"] and values["container_ip"]
+        on_server = {s.kasm_id: s for s in kasm_client.sessions.list()}
+        assert on_server[values["id"]].operational_status == "running"
 
-    # Refreshes read the session list, never get_kasm_status (which mints a session token).
-    kasm_server.reset_call_counts()
-    assert_no_changes(t)
-    counts = kasm_server.call_counts()
-    assert counts.get("get_kasm_status", 0) == 0 and counts.get("get_kasms", 0) == 1, counts
-    # What create recorded is what a refresh reads.
-    t.refresh()
-    assert t.resource_values("kasm_session.s") == values
+    with step("refreshes read the session list, never get_kasm_status (which mints a session token)"):
+        kasm_server.reset_call_counts()
+        t.assert_no_changes()
+        counts = kasm_server.call_counts()
+        assert counts.get("get_kasm_status", 0) == 0 and counts.get("get_kasms", 0) == 1, counts
+        # What create recorded is what a refresh reads.
+        t.refresh()
+        assert t.resource_values("kasm_session.s") == values
 
-    # Import by kasm_id and by user_id:kasm_id, then nothing to change.
-    for import_id in (values["id"], f"{user.user_id}:{dashed(values['id'])}"):
-        other = kasm_tf(session_hcl(user.user_id, image.image_id))
-        other.import_("kasm_session.s", import_id)
-        imported = other.resource_values("kasm_session.s")
-        assert imported["id"] == values["id"] and imported["image_id"] == image.image_id
-        assert imported["kasm_url"] is None
-        assert_no_changes(other)
-    wrong = kasm_tf(session_hcl(user.user_id, image.image_id))
-    result = wrong.import_("kasm_session.s", f"{image.image_id}:{values['id']}", expect=(1,))
-    assert "Wrong user for the session" in result.output
+    with step("import by kasm_id and by user_id:kasm_id, then nothing to change"):
+        for import_id in (values["id"], f"{user.user_id}:{dashed(values['id'])}"):
+            other = kasm_tf(session_hcl(user.user_id, image.image_id))
+            other.import_("kasm_session.s", import_id)
+            imported = other.resource_values("kasm_session.s")
+            assert imported["id"] == values["id"] and imported["image_id"] == image.image_id
+            assert imported["kasm_url"] is None
+            other.assert_no_changes()
+        wrong = kasm_tf(session_hcl(user.user_id, image.image_id))
+        result = wrong.import_("kasm_session.s", f"{image.image_id}:{values['id']}", expect=(1,))
+        assert "Wrong user for the session" in result.output
 
-    t.destroy()
-    assert values["id"] not in {s.kasm_id for s in kasm_client.sessions.list()}
+    with step("destroy"):
+        t.destroy()
+        assert values["id"] not in {s.kasm_id for s in kasm_client.sessions.list()}
 
 
 def test_session_destroyed_outside_terraform_is_recreated(
@@ -97,8 +94,7 @@ def test_session_destroyed_outside_terraform_is_recreated(
     t.apply()
     first = t.resource_values("kasm_session.s")["id"]
     kasm_client.sessions.destroy(first, user.user_id)
-    plan = t.plan()
-    assert "1 to add, 0 to change, 0 to destroy" in plan.stdout, plan.stdout
+    t.assert_actions({"kasm_session.s": ["create"]})
     # Destroying (without a refresh) a session that is already gone succeeds.
     t.destroy("-refresh=false")
     assert t.state_list() == []
@@ -168,13 +164,12 @@ def test_sharing_needs_the_group_setting(
     t.apply()
     values = t.resource_values("kasm_session.s")
     assert values["share_id"] and values["enable_sharing"] and values["share"]
-    assert_no_changes(t)
+    t.assert_no_changes()
     # The older name means the same: no change; turning sharing off needs a new session.
     t.write(session_hcl(user.user_id, image.image_id, "  share = true\n"))
-    assert_no_changes(t)
+    t.assert_no_changes()
     t.write(session_hcl(user.user_id, image.image_id))
-    plan = t.plan()
-    assert "must be replaced" in plan.stdout and "1 to add, 0 to change, 1 to destroy" in plan.stdout
+    t.assert_actions({"kasm_session.s": "replace"})
 
 
 def test_session_that_does_not_start_in_time_is_destroyed(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +11,7 @@ from terraform_provider_kasm.client import KasmClient
 from terraform_provider_kasm.client.convert import dashed
 from terraform_provider_kasm.server.seed import ADMINISTRATORS_GROUP_ID, ALL_USERS_GROUP_ID
 from tests.fixtures.kasm_server import KasmServer
-from tests.fixtures.terraform import Terraform
+from tests.fixtures.terraform import Terraform, step, terraform_at_least, terraform_before
 
 TF = Callable[..., Terraform]
 
@@ -34,11 +31,6 @@ def user_hcl(**attrs: Any) -> str:
     return f'resource "kasm_user" "u" {{\n{body}\n}}\n'
 
 
-def assert_no_changes(t: Terraform) -> None:
-    result = t.plan(detailed_exitcode=True)
-    assert result.returncode == 0, result.output
-
-
 def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
     devs = client.groups.create("Developers", priority=10)
     ops = client.groups.create("Operators", priority=20)
@@ -56,58 +48,59 @@ def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
         groups=f'["{devs.group_id}", "Operators"]',
     )
     t = tf(hcl)
-    t.apply()
-    values = t.resource_values("kasm_user.u")
-    user = client.users.get(values["id"])
-    # Kasm lower-cases the username; the configured spelling stays in state.
-    assert user.username == "dev.user@example.com"
-    assert values["username"] == "Dev.User@Example.com"
-    assert (user.first_name, user.last_name, user.locked) == ("John", "Doe", False)
-    assert {g.group_id for g in user.groups} == {ALL_USERS_GROUP_ID, devs.group_id, ops.group_id}
-    assert sorted(values["groups"]) == sorted([devs.group_id, "Operators"])
-    assert set(values["authorized_images"]) == {everyone_image, devs_image}
-    assert_no_changes(t)
+    with step("create: Kasm lower-cases the username, the configured spelling stays in state"):
+        t.apply()
+        values = t.resource_values("kasm_user.u")
+        user = client.users.get(values["id"])
+        assert user.username == "dev.user@example.com"
+        assert values["username"] == "Dev.User@Example.com"
+        assert (user.first_name, user.last_name, user.locked) == ("John", "Doe", False)
+        assert {g.group_id for g in user.groups} == {ALL_USERS_GROUP_ID, devs.group_id, ops.group_id}
+        assert sorted(values["groups"]) == sorted([devs.group_id, "Operators"])
+        assert set(values["authorized_images"]) == {everyone_image, devs_image}
+        t.assert_no_changes()
 
-    # In place: names, password, locked, rename, groups (All Users is never stripped).
-    before = client.users.get(values["id"])
-    t.write(
-        user_hcl(
-            username='"ops.user"',
-            password='"Changed456$"',
-            first_name='"Jane"',
-            locked="true",
-            groups=f'["{ops.group_id}"]',
+    with step("in place: names, password, locked, rename, groups (All Users is never stripped)"):
+        before = client.users.get(values["id"])
+        t.write(
+            user_hcl(
+                username='"ops.user"',
+                password='"Changed456$"',
+                first_name='"Jane"',
+                locked="true",
+                groups=f'["{ops.group_id}"]',
+            )
         )
-    )
-    applied = t.apply()
-    assert "0 added, 1 changed, 0 destroyed" in applied.stdout, applied.stdout
-    after = client.users.get(values["id"])
-    assert after.user_id == before.user_id
-    assert after.username == "ops.user"
-    assert (after.first_name, after.last_name, after.locked) == ("Jane", "", True)
-    assert after.password_set_date is not None and before.password_set_date is not None
-    assert after.password_set_date > before.password_set_date
-    assert {g.group_id for g in after.groups} == {ALL_USERS_GROUP_ID, ops.group_id}
-    assert t.resource_values("kasm_user.u")["authorized_images"] == [everyone_image]
-    assert_no_changes(t)
+        t.assert_actions({"kasm_user.u": ["update"]})
+        t.apply()
+        after = client.users.get(values["id"])
+        assert after.user_id == before.user_id
+        assert after.username == "ops.user"
+        assert (after.first_name, after.last_name, after.locked) == ("Jane", "", True)
+        assert after.password_set_date is not None and before.password_set_date is not None
+        assert after.password_set_date > before.password_set_date
+        assert {g.group_id for g in after.groups} == {ALL_USERS_GROUP_ID, ops.group_id}
+        assert t.resource_values("kasm_user.u")["authorized_images"] == [everyone_image]
+        t.assert_no_changes()
 
-    # Unlock again; an unchanged password is not sent.
-    t.write(user_hcl(username='"ops.user"', password='"Changed456$"', first_name='"Jane"', groups="[]"))
-    t.apply()
-    unlocked = client.users.get(values["id"])
-    assert not unlocked.locked
-    assert unlocked.password_set_date == after.password_set_date
-    assert {g.group_id for g in unlocked.groups} == {ALL_USERS_GROUP_ID}
-    assert_no_changes(t)
+    with step("unlock again; an unchanged password is not sent"):
+        t.write(user_hcl(username='"ops.user"', password='"Changed456$"', first_name='"Jane"', groups="[]"))
+        t.apply()
+        unlocked = client.users.get(values["id"])
+        assert not unlocked.locked
+        assert unlocked.password_set_date == after.password_set_date
+        assert {g.group_id for g in unlocked.groups} == {ALL_USERS_GROUP_ID}
+        t.assert_no_changes()
 
-    # Kasm checks a changed password's complexity; the error names the attribute.
-    t.write(user_hcl(username='"ops.user"', password='"weakpass1"', first_name='"Jane"', groups="[]"))
-    weak = t.apply(expect=(1,))
-    assert "Password rejected by Kasm" in weak.output and "special character" in weak.output
-    assert "password = " in weak.output.split("Error: Password rejected by Kasm")[1]  # points at it
+    with step("Kasm checks a changed password's complexity; the error names the attribute"):
+        t.write(user_hcl(username='"ops.user"', password='"weakpass1"', first_name='"Jane"', groups="[]"))
+        weak = t.apply(expect=(1,))
+        assert "Password rejected by Kasm" in weak.output and "special character" in weak.output
+        assert "password = " in weak.output.split("Error: Password rejected by Kasm")[1]  # points at it
 
-    t.destroy()
-    assert client.users.find(values["id"]) is None
+    with step("destroy"):
+        t.destroy()
+        assert client.users.find(values["id"]) is None
 
 
 def test_groups_not_configured_reports_non_system_groups(
@@ -121,7 +114,7 @@ def test_groups_not_configured_reports_non_system_groups(
     extra = client.groups.create("Extra", priority=30)
     client.groups.add_user(extra.group_id, values["id"])
     client.groups.add_user(ADMINISTRATORS_GROUP_ID, values["id"])
-    assert_no_changes(t)
+    t.assert_no_changes()
     t.refresh()
     assert t.resource_values("kasm_user.u")["groups"] == [extra.group_id]
 
@@ -138,32 +131,34 @@ def test_import_by_id_and_username_then_empty_plan(
         organization='"ACME"',
         groups=f'["{group.group_id}"]',
     )
-    t = tf(hcl)
-    t.import_("kasm_user.u", "username:Imported.User")
-    values = t.resource_values("kasm_user.u")
-    assert values["id"] == user.user_id
-    assert values["username"] == "Imported.User"
-    assert values["password"] is None
-    assert_no_changes(t)
+    with step("import by username keeps the configured spelling"):
+        t = tf(hcl)
+        t.import_("kasm_user.u", "username:Imported.User")
+        values = t.resource_values("kasm_user.u")
+        assert values["id"] == user.user_id
+        assert values["username"] == "Imported.User"
+        assert values["password"] is None
+        t.assert_no_changes()
 
-    # By id the configured spelling is unknown: Kasm's lower-case one matches without a diff.
-    t2 = tf(hcl.replace("Imported.User", "imported.user"))
-    t2.import_("kasm_user.u", dashed(user.user_id))
-    assert t2.resource_values("kasm_user.u")["id"] == user.user_id
-    assert_no_changes(t2)
+    with step("by id the configured spelling is unknown: Kasm's lower-case one matches without a diff"):
+        t2 = tf(hcl.replace("Imported.User", "imported.user"))
+        t2.import_("kasm_user.u", dashed(user.user_id))
+        assert t2.resource_values("kasm_user.u")["id"] == user.user_id
+        t2.assert_no_changes()
 
-    # Past the first get_users page (100 users, sorted by username): paging is never truncated.
-    for n in range(110):
-        client.users.create(f"bulk{n:03d}")
-    last = client.users.create("zz.last", password="Password123!")
-    t3 = tf(user_hcl(username='"zz.last"'))
-    t3.import_("kasm_user.u", "username:zz.last")
-    assert t3.resource_values("kasm_user.u")["id"] == last.user_id
+    with step("past the first get_users page (100 users, sorted by username): paging is never truncated"):
+        for n in range(110):
+            client.users.create(f"bulk{n:03d}")
+        last = client.users.create("zz.last", password="Password123!")
+        t3 = tf(user_hcl(username='"zz.last"'))
+        t3.import_("kasm_user.u", "username:zz.last")
+        assert t3.resource_values("kasm_user.u")["id"] == last.user_id
 
-    bad = tf(user_hcl(username='"x"')).import_("kasm_user.u", "not-an-id", expect=(1,))
-    assert "Invalid import ID" in bad.output
-    missing = tf(user_hcl(username='"x"')).import_("kasm_user.u", "username:nobody", expect=(1,))
-    assert "User not found" in missing.output
+    with step("bad and unknown import ids"):
+        bad = tf(user_hcl(username='"x"')).import_("kasm_user.u", "not-an-id", expect=(1,))
+        assert "Invalid import ID" in bad.output
+        missing = tf(user_hcl(username='"x"')).import_("kasm_user.u", "username:nobody", expect=(1,))
+        assert "User not found" in missing.output
 
 
 def test_deleted_outside_terraform_is_recreated(tf: TF, client: KasmClient) -> None:
@@ -171,8 +166,7 @@ def test_deleted_outside_terraform_is_recreated(tf: TF, client: KasmClient) -> N
     t.apply()
     first = t.resource_values("kasm_user.u")["id"]
     client.users.delete(first)
-    plan = t.plan()
-    assert "1 to add, 0 to change, 0 to destroy" in plan.stdout, plan.stdout
+    t.assert_actions({"kasm_user.u": ["create"]})
     # Destroying (without a refresh) a user that is already gone succeeds.
     t.destroy("-refresh=false")
     assert t.state_list() == []
@@ -215,36 +209,16 @@ def test_existing_username_is_a_clear_error(tf: TF, client: KasmClient) -> None:
     assert "Username already taken" in result.output and "username:" in result.output
 
 
-def write_only_terraform() -> str | None:
-    """A Terraform binary new enough for write-only attributes (1.11+): $TERRAFORM_WRITE_ONLY or
-    any `terraform` on PATH."""
-    candidates = [os.environ.get("TERRAFORM_WRITE_ONLY", "")]
-    candidates += [os.path.join(d, "terraform") for d in os.get_exec_path()]
-    for path in filter(None, candidates):
-        if not os.access(path, os.X_OK):
-            continue
-        out = subprocess.run([path, "version", "-json"], capture_output=True, text=True, check=False).stdout
-        try:
-            major, minor = (int(x) for x in json.loads(out)["terraform_version"].split(".")[:2])
-        except (ValueError, KeyError):
-            continue
-        if (major, minor) >= (1, 11):
-            return path
-    return None
-
-
-def test_password_wo_on_old_terraform_is_rejected(tf: TF) -> None:
-    t = tf(user_hcl(username='"wo"', password_wo='"Password123!"'))
-    if "1.0." not in t.run("version").stdout:
-        pytest.skip("needs a Terraform older than 1.11")
+def test_password_wo_on_old_terraform_is_rejected(terraform: TF, kasm_env: dict[str, str]) -> None:
+    t = terraform(user_hcl(username='"wo"', password_wo='"Password123!"'), env=kasm_env)
+    t.binary = terraform_before((1, 11))
+    t.init()
     result = t.plan(expect=(1,))
     assert "Write-only attribute not supported" in result.output and "password_wo" in result.output
 
 
 def test_password_wo_with_version(terraform: TF, kasm_env: dict[str, str], client: KasmClient) -> None:
-    binary = write_only_terraform()
-    if binary is None:
-        pytest.skip("needs Terraform >= 1.11 (on PATH or $TERRAFORM_WRITE_ONLY) for write-only attributes")
+    binary = terraform_at_least((1, 11))
     t = terraform(
         user_hcl(username='"wo.user"', password_wo='"Password123!"', password_wo_version="1"), env=kasm_env
     )
@@ -254,10 +228,10 @@ def test_password_wo_with_version(terraform: TF, kasm_env: dict[str, str], clien
     values = t.resource_values("kasm_user.u")
     assert values["password_wo"] is None and values["password"] is None
     first = client.users.get(values["id"]).password_set_date
-    assert_no_changes(t)
+    t.assert_no_changes()
     # A new password alone is not a change; bumping the version sends it.
     t.write(user_hcl(username='"wo.user"', password_wo='"Another789%"', password_wo_version="1"))
-    assert_no_changes(t)
+    t.assert_no_changes()
     t.write(user_hcl(username='"wo.user"', password_wo='"Another789%"', password_wo_version="2"))
     t.apply()
     second = client.users.get(values["id"]).password_set_date
@@ -275,7 +249,7 @@ def test_refresh_costs_one_user_list(tf: TF, client: KasmClient, kasm_server: Ka
     t = tf(hcl)
     t.apply()
     kasm_server.reset_call_counts()
-    assert_no_changes(t)
+    t.assert_no_changes()
     counts = kasm_server.call_counts()
     # One paged get_users for all four users, one get_groups, and one get_images_group per group
     # (All Users and Readers); no get_user per user.
@@ -293,9 +267,9 @@ def test_attributes_round_trip(tf: TF, client: KasmClient) -> None:
     assert values["attributes"] == {"theme": "Dark", "show_tips": "True", "default_image": dashed(image.image_id)}
     on_server = client.users.get_attributes(values["id"])
     assert (on_server.theme, on_server.show_tips, on_server.default_image) == ("Dark", True, image.image_id)
-    assert_no_changes(t)
+    t.assert_no_changes()
     # Changed in Kasm: the plan puts it back, in place.
     client.users.update_attributes(values["id"], theme="Light")
-    applied = t.apply()
-    assert "0 added, 1 changed, 0 destroyed" in applied.stdout
+    t.assert_actions({"kasm_user.u": ["update"]})
+    t.apply()
     assert client.users.get_attributes(values["id"]).theme == "Dark"

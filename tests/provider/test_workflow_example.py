@@ -7,11 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from terraform_provider_kasm.client import KasmClient
-from tests.fixtures.terraform import Terraform
-from tests.provider.test_user import write_only_terraform
+from tests.fixtures.terraform import Terraform, step
 
 # Verbatim from the page (the workflow example, no provider or terraform block).
 WORKFLOW = """\
@@ -75,38 +72,36 @@ def snapshot(client: KasmClient) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("version", ["default", "1.11+"])
 def test_image_authorization_workflow_as_written(
-    version: str, terraform: Callable[..., Terraform], kasm_env: dict[str, str], kasm_client: KasmClient
+    terraform: Callable[..., Terraform], kasm_env: dict[str, str], kasm_client: KasmClient
 ) -> None:
+    # Run on both Terraform legs (scripts/test): newer Terraform checks more (e.g. ignore_changes on
+    # computed attributes).
     tf = terraform(WORKFLOW, env=kasm_env)
-    if version == "1.11+":
-        # Newer Terraform checks more (e.g. ignore_changes on computed attributes).
-        binary = write_only_terraform()
-        if binary is None:
-            pytest.skip("no Terraform >= 1.11 (on PATH or $TERRAFORM_WRITE_ONLY)")
-        tf.binary = binary
     before = snapshot(kasm_client)
     # No group is authorised for any image beforehand: the workflow's kasm_group_image is what lets its
     # session start.
     assert before["group_images"] == []
-    tf.init()
-    tf.apply()
+    with step("init and apply the workflow as written"):
+        tf.init()
+        tf.apply()
 
-    user = tf.resource_values("kasm_user.developer")
-    group = tf.resource_values("kasm_group.workspace_users")
-    session = tf.resource_values("kasm_session.developer_workspace")
-    image_id = tf.show_json()["values"]["root_module"]["resources"][0]["values"]["images"][0]["id"]
-    on_server = kasm_client.users.get(user["id"])
-    assert on_server.username == "developer" and (on_server.first_name, on_server.last_name) == ("John", "Doe")
-    assert group["id"] in {g.group_id for g in on_server.groups}
-    assert image_id in {link.image_id for link in kasm_client.groups.images(group["id"])}
-    running = {s.kasm_id: s for s in kasm_client.sessions.list()}
-    assert running[session["id"]].operational_status == "running"
-    assert running[session["id"]].user_id == user["id"] and running[session["id"]].image_id == image_id
+    with step("the user, group, image link and running session are on the server"):
+        user = tf.resource_values("kasm_user.developer")
+        group = tf.resource_values("kasm_group.workspace_users")
+        session = tf.resource_values("kasm_session.developer_workspace")
+        image_id = tf.show_json()["values"]["root_module"]["resources"][0]["values"]["images"][0]["id"]
+        on_server = kasm_client.users.get(user["id"])
+        assert on_server.username == "developer" and (on_server.first_name, on_server.last_name) == ("John", "Doe")
+        assert group["id"] in {g.group_id for g in on_server.groups}
+        assert image_id in {link.image_id for link in kasm_client.groups.images(group["id"])}
+        running = {s.kasm_id: s for s in kasm_client.sessions.list()}
+        assert running[session["id"]].operational_status == "running"
+        assert running[session["id"]].user_id == user["id"] and running[session["id"]].image_id == image_id
 
-    second = tf.plan(detailed_exitcode=True)
-    assert second.returncode == 0, second.output
+    with step("the second plan is empty"):
+        tf.assert_no_changes()
 
-    tf.destroy()
-    assert snapshot(kasm_client) == before
+    with step("destroy leaves the server as before"):
+        tf.destroy()
+        assert snapshot(kasm_client) == before

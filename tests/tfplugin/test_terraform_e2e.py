@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from terraform_provider_kasm import __version__
-from tests.fixtures.terraform import TEST_PROVIDER_HCL, Terraform
+from tests.fixtures.terraform import TEST_PROVIDER_HCL, Terraform, step
 
 pytestmark = pytest.mark.terraform
 
@@ -25,72 +25,74 @@ def thing_hcl(store: Path, body: str, extra: str = "") -> str:
 
 def test_lifecycle(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
     store = tmp_path / "things.json"
-    tf = terraform(
-        thing_hcl(
-            store,
-            'name = "one"\n ratio = 0.1\n tags = { env = "dev" }\n token_wo = "s3cret"\n spec {\n key = "k1"\n }',
-            'output "id" {\n value = kasm_test_thing.a.id\n}\n',
-        )
-    )
-    tf.init()
-    assert (tf.workdir / ".terraform.lock.hcl").is_file()
+    body = 'name = "one"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }'
+    output = 'output "id" {\n value = kasm_test_thing.a.id\n}\n'
+    tf = terraform(thing_hcl(store, body + '\n token_wo = "s3cret"', output))
+    with step("init from the offline mirror"):
+        tf.init()
+        assert (tf.workdir / ".terraform.lock.hcl").is_file()
 
-    # Terraform 1.0.3 predates write-only attributes: the layer refuses them with a clear error.
-    result = tf.plan(expect=(1,))
-    assert "Write-only attribute not supported" in result.output
-    assert "token_wo" in result.output
+    with step("write-only attributes: refused before Terraform 1.11, planned as null from 1.11"):
+        if tf.version() < (1, 11, 0):
+            result = tf.plan(expect=(1,))
+            assert "Write-only attribute not supported" in result.output
+            assert "token_wo" in result.output
+        else:
+            plan = tf.assert_actions({"kasm_test_thing.a": ["create"]})
+            assert plan.after("kasm_test_thing.a")["token_wo"] is None
 
-    tf.write(thing_hcl(store, 'name = "one"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }',
-                       'output "id" {\n value = kasm_test_thing.a.id\n}\n'))
-    tf.apply()
-    values = tf.resource_values("kasm_test_thing.a")
-    first_id = values["id"]
-    assert values["name"] == "one"
-    assert values["zone"] == "a" and values["size"] == 1  # defaults
-    assert values["revision"] == 1 and values["created_at"]
-    assert values["ratio"] == 0.1
-    assert values["spec"] == [{"key": "k1", "value": None}]
-    assert tf.output_json()["id"]["value"] == first_id
-    assert '"ratio":0.1,' in json.loads(store.read_text())[first_id]  # exact, not 0.1000000000000000055…
+    with step("create: defaults, computed values and exact decimals"):
+        tf.write(thing_hcl(store, body, output))
+        tf.apply()
+        values = tf.resource_values("kasm_test_thing.a")
+        first_id = values["id"]
+        assert values["name"] == "one"
+        assert values["zone"] == "a" and values["size"] == 1  # defaults
+        assert values["revision"] == 1 and values["created_at"]
+        assert values["ratio"] == 0.1
+        assert values["spec"] == [{"key": "k1", "value": None}]
+        assert tf.output_json()["id"]["value"] == first_id
+        assert '"ratio":0.1,' in json.loads(store.read_text())[first_id]  # exact, not 0.1000000000000000055…
 
-    # Nothing changed: the second plan is empty.
-    assert tf.plan(detailed_exitcode=True).returncode == 0
+    with step("nothing changed: the second plan is empty"):
+        tf.assert_no_changes()
 
-    # An in-place update keeps id (no RequiresReplace) and bumps the computed revision.
-    tf.write(thing_hcl(store, 'name = "two"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }'))
-    plan = tf.plan(detailed_exitcode=True)
-    assert plan.returncode == 2 and "update in-place" in plan.stdout
-    tf.apply()
-    values = tf.resource_values("kasm_test_thing.a")
-    assert values["id"] == first_id and values["name"] == "two" and values["revision"] == 2
-    assert values["created_at"] == "2026-01-01T00:00:00Z"
-    assert tf.plan(detailed_exitcode=True).returncode == 0
+    with step("an in-place update keeps id (no RequiresReplace) and bumps the computed revision"):
+        tf.write(thing_hcl(store, body.replace('"one"', '"two"')))
+        plan = tf.assert_actions({"kasm_test_thing.a": ["update"]})
+        assert plan.unknown("kasm_test_thing.a").get("revision") is True
+        tf.apply()
+        values = tf.resource_values("kasm_test_thing.a")
+        assert values["id"] == first_id and values["name"] == "two" and values["revision"] == 2
+        assert values["created_at"] == "2026-01-01T00:00:00Z"
+        tf.assert_no_changes()
 
-    # zone has RequiresReplace: a change replaces the thing.
-    tf.write(thing_hcl(store, 'name = "two"\n zone = "b"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }'))
-    plan = tf.plan()
-    assert "forces replacement" in plan.stdout
-    tf.apply()
-    values = tf.resource_values("kasm_test_thing.a")
-    assert values["id"] != first_id and values["zone"] == "b"
-    assert set(json.loads(store.read_text())) == {values["id"]}
+    with step("zone has RequiresReplace: a change replaces the thing"):
+        replaced_body = body.replace('"one"', '"two"').replace("ratio", 'zone = "b"\n ratio')
+        tf.write(thing_hcl(store, replaced_body))
+        tf.assert_actions({"kasm_test_thing.a": "replace"})
+        tf.apply()
+        values = tf.resource_values("kasm_test_thing.a")
+        assert values["id"] != first_id and values["zone"] == "b"
+        assert set(json.loads(store.read_text())) == {values["id"]}
 
-    # Import into a fresh working directory and state.
-    second_id = values["id"]
-    other = terraform(thing_hcl(store, 'name = "two"\n zone = "b"\n ratio = 0.1\n tags = { env = "dev" }\n spec {\n key = "k1"\n }'))
-    other.init()
-    other.import_("kasm_test_thing.a", second_id)
-    assert other.state_list() == ["kasm_test_thing.a"]
-    assert other.resource_values("kasm_test_thing.a")["name"] == "two"
-    assert other.plan(detailed_exitcode=True).returncode == 0
+    with step("import into a fresh working directory and state"):
+        second_id = values["id"]
+        other = terraform(thing_hcl(store, replaced_body))
+        other.init()
+        other.import_("kasm_test_thing.a", second_id)
+        assert other.state_list() == ["kasm_test_thing.a"]
+        assert other.resource_values("kasm_test_thing.a")["name"] == "two"
+        other.assert_no_changes()
 
-    tf.destroy()
-    assert json.loads(store.read_text()) == {}
-    assert tf.state_list() == []
+    with step("destroy"):
+        tf.destroy()
+        assert json.loads(store.read_text()) == {}
+        assert tf.state_list() == []
 
-    # Deleted outside this state: a refresh drops it instead of failing.
-    other.refresh()
-    assert other.state_list() == []
+    with step("deleted outside this state: a refresh drops it instead of failing"):
+        other.refresh()
+        assert other.state_list() == []
 
 
 def test_validator_errors_name_the_attribute(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
@@ -131,7 +133,9 @@ def test_failed_create_and_delete(terraform: Callable[..., Terraform], tmp_path:
     result = tf.apply(expect=(1,))
     assert "Created, but not finished" in result.output
     assert tf.state_list() == ["kasm_test_thing.a"]
-    assert "is tainted, so must be replaced" in tf.plan().stdout
+    tainted = tf.show_json()["values"]["root_module"]["resources"][0]
+    assert tainted["address"] == "kasm_test_thing.a" and tainted.get("tainted") is True
+    tf.assert_actions({"kasm_test_thing.a": "replace"})
     tf.destroy()
 
     tf.write(thing_hcl(store, 'name = "x"\n fail_on = "delete"'))
@@ -159,8 +163,9 @@ def test_data_source_dynamic_nested_and_unknown_values(terraform: Callable[..., 
     )
     tf = terraform(hcl)
     tf.init()
-    plan = tf.plan().stdout
-    assert "name       = (known after apply)" in plan
+    plan = tf.plan_json()
+    assert plan.unknown("kasm_test_thing.b").get("name") is True  # known after apply
+    assert plan.unknown("kasm_test_thing.b").get("aliases") == [True, False]
     tf.apply()
     a = tf.resource_values("kasm_test_thing.a")
     b = tf.resource_values("kasm_test_thing.b")
@@ -171,7 +176,7 @@ def test_data_source_dynamic_nested_and_unknown_values(terraform: Callable[..., 
     stored = json.loads(json.loads(store.read_text())[a["id"]])
     assert stored["extra"] == {"value": ["a", 1, True], "type": ["tuple", ["string", "number", "bool"]]}
     # Big numbers, dynamic values and nested attributes survive the round trip: nothing to change.
-    assert tf.plan(detailed_exitcode=True).returncode == 0
+    tf.assert_no_changes()
     tf.destroy()
     assert tf.state_list() == []
 
