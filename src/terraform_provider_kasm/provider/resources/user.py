@@ -8,7 +8,9 @@ Rules (see DESIGN.md, "Provider"):
   (Terraform >= 1.11), sent on create and whenever ``password_wo_version`` changes.
 * ``groups`` holds group ids or names. Configured, it is authoritative over the user's
   non-system groups; the system groups (All Users, Administrators) are never removed and show up only
-  when listed. Not configured, it reports the user's non-system groups.
+  when listed. Not configured, it reports the user's non-system groups. An update changes
+  memberships only when ``groups`` changed between prior state and plan, and then only by that
+  difference (``ignore_changes = [groups]`` beside ``kasm_group_membership`` means hands off).
 * ``authorized_images``: the enabled images authorised for any of the user's groups (system groups
   included) - Kasm grants images only through groups.
 * Create is atomic: if anything after ``create_user`` fails the user is deleted again.
@@ -263,7 +265,8 @@ class UserResource(Resource):
             raise DiagnosticError("Could not create the Kasm user", explain(e), ("username",)) from e
         try:
             if wanted is not None:
-                self._apply_groups(data, created, wanted)
+                current = {g.group_id for g in created.groups}
+                self._change_groups(data, created.user_id, set(wanted) - current, set())
             self._apply_preferences(data, created.user_id, None, plan["attributes"])
             with api_errors("Could not read the new Kasm user"):
                 user = data.client.users.get(created.user_id)
@@ -301,7 +304,9 @@ class UserResource(Resource):
             value = plan[name]
             # Kasm leaves a field alone when it is not sent: clearing needs an explicit "".
             profile[name] = "" if value is None and prior[name] else value
-        wanted = self._wanted_groups(data, plan["groups"])
+        # Memberships change only when groups itself changed between prior state and plan
+        # (ignore_changes shows as plan == prior), and then only by the difference.
+        group_change = self._group_change(data, prior["groups"], plan["groups"])
         with data.writing():
             try:
                 updated = client.users.update(
@@ -325,14 +330,19 @@ class UserResource(Resource):
                 # Kasm unlocks a user whose password changes; lock again when asked to.
                 with api_errors("Could not lock the Kasm user", ("locked",)):
                     updated = client.users.update(user_id, username=username, locked=bool(plan["locked"]))
-        if wanted is not None:
-            self._apply_groups(data, updated, wanted)
+        if group_change is not None:
+            self._change_groups(data, updated.user_id, *group_change)
         self._apply_preferences(data, user_id, prior["attributes"], plan["attributes"])
         with api_errors("Could not read the Kasm user"):
             user = client.users.get(user_id)
             # Unconfigured groups are unknown in the plan: keep the spellings the state had.
             spellings = plan if isinstance(plan["groups"], list) else {**plan, "groups": prior["groups"]}
-            return self._state(data, user, spellings)
+            state = self._state(data, user, spellings)
+        if isinstance(plan["groups"], list):
+            # The planned value, not the server's list: memberships owned by other resources (or
+            # changed outside Terraform) show up at the next refresh, never as an inconsistent result.
+            state["groups"] = plan["groups"]
+        return state
 
     def delete(self, ctx: ResourceContext, state: dict[str, Any]) -> None:
         data = kasm(ctx)
@@ -398,17 +408,41 @@ class UserResource(Resource):
             wanted[group.group_id] = item
         return wanted
 
-    def _apply_groups(self, data: KasmData, user: User, wanted: Mapping[str, str]) -> None:
-        """Make the user's non-system groups exactly ``wanted``; add (never remove) system groups."""
+    def _group_change(self, data: KasmData, prior: Any, planned: Any) -> tuple[set[str], set[str]] | None:
+        """(group ids to add, group ids to remove) when ``groups`` changed from ``prior`` to
+        ``planned``; None when it did not (or is not configured). Computed from the two values
+        only, never from the server's current list, so a membership another resource revoked in
+        the same apply is not re-added, and a stale prior (``-refresh=false``) strips nothing."""
+        if not isinstance(planned, list) or not isinstance(prior, list) or sorted(prior) == sorted(planned):
+            return None
+        wanted = self._wanted_groups(data, planned) or {}
+        had = self._known_groups(data, prior)
+        return set(wanted) - had, had - set(wanted) - _system_groups(data)
+
+    @staticmethod
+    def _known_groups(data: KasmData, items: list[Any]) -> set[str]:
+        """The group ids a prior ``groups`` value names; names of groups deleted since are skipped."""
+        with api_errors("Could not list the Kasm groups", ("groups",)):
+            by_name = {g.name: g.group_id for g in data.groups()}
+        ids = set()
+        for item in items:
+            if not isinstance(item, str):
+                continue
+            group_id = normalize_id(item, "groups") if is_kasm_id(item) else by_name.get(item)
+            if group_id is not None:
+                ids.add(group_id)
+        return ids
+
+    @staticmethod
+    def _change_groups(data: KasmData, user_id: str, add: set[str], remove: set[str]) -> None:
+        """Add the user to ``add`` and take it out of ``remove``; nothing else is touched."""
         client = data.client
         with data.writing(), api_errors("Could not set the user's groups", ("groups",)):
-            system = _system_groups(data)
-            current = {g.group_id for g in user.groups}
-            for group_id in sorted(set(wanted) - current):
+            for group_id in sorted(add):
                 with contextlib.suppress(errors.Conflict):  # added meanwhile (kasm_group_membership)
-                    client.groups.add_user(group_id, user.user_id)
-            for group_id in sorted(current - set(wanted) - system):
-                client.groups.remove_user(group_id, user.user_id, missing_ok=True)
+                    client.groups.add_user(group_id, user_id)
+            for group_id in sorted(remove):
+                client.groups.remove_user(group_id, user_id, missing_ok=True)
 
     @staticmethod
     def _new_password(
