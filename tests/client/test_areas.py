@@ -87,7 +87,8 @@ def test_wait_until_running_polls_with_the_injected_clock(mock_client, clock: Fa
                ok({"kasm": {"kasm_id": KID, "operational_status": "running"}, "kasm_url": "/#/x"})]
     client, _ = mock_client(lambda call, body, req: answers.pop(0))
     assert client.sessions.wait_until_running(KID, UID, interval=2).running
-    assert clock.sleeps == [2, 2]
+    # Backoff: the wait doubles after each poll.
+    assert clock.sleeps == [2, 4]
 
 
 def test_wait_until_running_times_out(mock_client) -> None:

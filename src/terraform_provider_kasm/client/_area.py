@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from .client import KasmClient
 
 T = TypeVar("T")
+M = TypeVar("M")
+
+#: A bound on pages, so a server that never stops paging cannot keep a list call going forever.
+_MAX_PAGES = 10_000
 
 
 class Area:
@@ -32,6 +36,41 @@ class Area:
         accept_error: Callable[[int, dict[str, Any]], bool] | None = None,
     ) -> dict[str, Any]:
         return self._t.call(call, payload, idempotent=idempotent, recover=recover, accept_error=accept_error)
+
+
+    def _all_pages(
+        self,
+        call: str,
+        body: Mapping[str, Any],
+        key: str,
+        parse: Callable[[Mapping[str, Any]], M],
+        ident: Callable[[M], str],
+        *,
+        page_size: int = 100,
+    ) -> list[M]:
+        """Every item of a paged list call (``page`` 0-based, ``page_size``), in Kasm's order.
+
+        Stops at Kasm's ``total``, at a short or empty page, or when a page brings nothing new (a
+        server that ignores ``page``). Never truncates silently: stopping before ``total`` is
+        InvalidResponse.
+        """
+        if page_size < 1:
+            raise ValueError("page_size must be >= 1")
+        found: dict[str, M] = {}
+        total: int | None = None
+        for page in range(_MAX_PAGES):
+            data = self._call(call, {**body, "page": page, "page_size": page_size}, idempotent=True)
+            batch = [parse(item) for item in members(call, data, key)]
+            if isinstance(data.get("total"), int):
+                total = data["total"]
+            new = [item for item in batch if ident(item) not in found]
+            for item in new:
+                found[ident(item)] = item
+            if (total is not None and len(found) >= total) or len(batch) < page_size or not new:
+                break
+        if total is not None and len(found) < total:
+            raise errors.InvalidResponse(call, 200, f"paging stopped after {len(found)} of {total}")
+        return list(found.values())
 
 
 def member(call: str, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -10,10 +10,13 @@
     │   ├── Conflict               it already exists / is in use (username, group name, membership…)
     │   ├── NoResourcesAvailable   no capacity, or a session / license / usage limit was reached
     │   ├── RateLimited            HTTP 429 (``retry_after`` in seconds when the server sent it)
+    │   ├── SessionEnded           a session waited for stopped or is ending: it will not run
     │   └── ServerError            HTTP 5xx, or Kasm's own "unexpected error" messages
     ├── TransportError             the request did not complete (connection refused, reset, TLS…)
     │   └── Timeout                connect or read timeout
-    └── InvalidResponse            the body is not the JSON object Kasm sends (an HTML error page…)
+    │       └── StartTimeout       a session was not running within the time waited for it
+    ├── InvalidResponse            the body is not the JSON object Kasm sends (an HTML error page…)
+    └── Interrupted                a wait was stopped (StopProvider, Ctrl-C) before it finished
 
 Kasm signals failures through an ``error_message`` key in the JSON body, often with HTTP 200
 (reference §1.6), so the class is chosen from the message first and the status second
@@ -29,6 +32,7 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "Conflict",
+    "Interrupted",
     "InvalidResponse",
     "KasmError",
     "NoResourcesAvailable",
@@ -36,6 +40,8 @@ __all__ = [
     "PermissionDenied",
     "RateLimited",
     "ServerError",
+    "SessionEnded",
+    "StartTimeout",
     "Timeout",
     "TransportError",
     "classify",
@@ -121,6 +127,15 @@ class ServerError(APIError):
     """HTTP 5xx or an internal Kasm failure; often worth trying again later."""
 
 
+class SessionEnded(APIError):
+    """A session that was waited for is ``operational_status`` (stopped, paused, being deleted)
+    and will not reach "running" on its own."""
+
+    def __init__(self, call: str, status: int, message: str, *, operational_status: str) -> None:
+        super().__init__(call, status, message)
+        self.operational_status = operational_status
+
+
 class TransportError(KasmError):
     """The HTTP exchange did not complete. ``sent`` tells whether the request may have reached Kasm."""
 
@@ -136,6 +151,11 @@ class Timeout(TransportError):
     """A connect, write or read timeout."""
 
 
+class StartTimeout(Timeout):
+    """A session was still not running when the time waited for it ran out (the calls themselves
+    answered)."""
+
+
 class InvalidResponse(KasmError):
     """The body is not a JSON object (an HTML error page from Kasm or a proxy, …)."""
 
@@ -146,6 +166,11 @@ class InvalidResponse(KasmError):
         self.status = status
         self.excerpt = excerpt
         self.content_type = content_type
+
+
+class Interrupted(KasmError):
+    """A wait (e.g. for a session to run) was stopped before it finished: Terraform asked the
+    provider to stop (StopProvider, Ctrl-C)."""
 
 
 # --- permissions each call needs (reference §1.5 and §2; "User" is never implied by Global Admin) ----

@@ -7,14 +7,12 @@ A user may launch an image only through a group: user → group (``add_user``), 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import convert, errors
 from ._area import Area, ignore_missing, member, members
-from .models import Group, GroupImage, GroupMember
-
-_MAX_PAGES = 10_000
+from .models import Group, GroupImage, GroupMember, GroupPermission, Permission
 
 
 class Groups(Area):
@@ -96,28 +94,10 @@ class Groups(Area):
 
     def users(self, group_id: str, *, page_size: int = 100) -> builtins.list[GroupMember]:
         """Every member of the group, all pages (``get_users_group``; *Groups View*)."""
-        gid = convert.require_id(group_id, "group_id")
-        found: dict[str, GroupMember] = {}
-        total: int | None = None
-        for page in range(_MAX_PAGES):
-            data = self._call(
-                "get_users_group",
-                {"target_group": {"group_id": gid}, "page": page, "page_size": page_size},
-                idempotent=True,
-            )
-            batch = [GroupMember.from_json(u) for u in members("get_users_group", data, "users")]
-            if isinstance(data.get("total"), int):
-                total = data["total"]
-            new = [m for m in batch if m.user_id not in found]
-            for m in new:
-                found[m.user_id] = m
-            if (total is not None and len(found) >= total) or len(batch) < page_size or not new:
-                break
-        if total is not None and len(found) < total:
-            raise errors.InvalidResponse(
-                "get_users_group", 200, f"paging stopped after {len(found)} of {total}"
-            )
-        return list(found.values())
+        body = {"target_group": {"group_id": convert.require_id(group_id, "group_id")}}
+        return self._all_pages(
+            "get_users_group", body, "users", GroupMember.from_json, lambda m: m.user_id, page_size=page_size
+        )
 
     def _is_member(self, group_id: str, user_id: str) -> bool:
         data = self._call("get_user", {"target_user": {"user_id": user_id}}, idempotent=True)
@@ -182,3 +162,26 @@ class Groups(Area):
         iid = convert.require_id(image_id, "image_id")
         body = {"target_group": {"group_id": gid}, "target_image": {"image_id": iid}}
         ignore_missing(lambda: self._call("remove_images_group", body, idempotent=True), missing_ok)
+
+    # --- permissions (Kasm: Global Admin only) ---------------------------------------------------
+
+    def permission_catalogue(self) -> builtins.list[Permission]:
+        """Every permission Kasm knows (``get_permissions``), e.g. *Users View* = 300."""
+        data = self._call("get_permissions", {}, idempotent=True)
+        return [Permission.from_json(p) for p in members("get_permissions", data, "permissions")]
+
+    def permissions(self, group_id: str) -> builtins.list[GroupPermission]:
+        """The permissions the group holds (``get_permissions_group``)."""
+        body = {"target_group": {"group_id": convert.require_id(group_id, "group_id")}}
+        data = self._call("get_permissions_group", body, idempotent=True)
+        return [GroupPermission.from_json(p) for p in members("get_permissions_group", data, "permissions")]
+
+    def replace_permissions(self, group_id: str, permission_ids: Iterable[int]) -> builtins.list[GroupPermission]:
+        """Make the group hold exactly these permissions (``replace_permissions_group``); returns
+        what it holds afterwards."""
+        body = {
+            "target_group": {"group_id": convert.require_id(group_id, "group_id")},
+            "target_permissions": sorted({int(p) for p in permission_ids}),
+        }
+        data = self._call("replace_permissions_group", body, idempotent=True)
+        return [GroupPermission.from_json(p) for p in members("replace_permissions_group", data, "permissions")]

@@ -24,10 +24,12 @@ __all__ = [
     "Group",
     "GroupImage",
     "GroupMember",
+    "GroupPermission",
     "GroupRef",
     "Image",
     "ImageSpec",
     "License",
+    "Permission",
     "Registry",
     "RequestedSession",
     "Session",
@@ -324,6 +326,33 @@ class GroupImage(Model):
     group_name: str | None = _str()
     image_friendly_name: str | None = _str()
     image_src: str | None = _str()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Permission(Model):
+    """One of Kasm's permissions (``get_permissions``): ``friendly_name`` is what the admin UI
+    shows (e.g. "Users View"), ``name`` the internal one (``JWT_AUTHORIZATION.USERS_VIEW``)."""
+
+    permission_id: int = fld(0, parse=lambda v: c.optional_int(v) or 0)
+    name: str | None = _str()
+    friendly_name: str | None = _str()
+    description: str | None = _str()
+
+    @property
+    def display_name(self) -> str:
+        """The admin UI's name, else the internal one, else the number."""
+        return self.friendly_name or self.name or str(self.permission_id)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GroupPermission(Model):
+    """A permission a group holds (``get_permissions_group``)."""
+
+    group_permission_id: str | None = _opt_id()
+    group_id: str | None = _opt_id()
+    permission_id: int = fld(0, parse=lambda v: c.optional_int(v) or 0)
+    permission_name: str | None = _str()
+    permission_description: str | None = _str()
 
 
 # --- sessions ------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -157,7 +158,7 @@ class Sessions(Area):
 
         Not an error while starting: ``kasm`` is None and ``status`` says "starting" etc.
         NotFound (kind "session") once the session is gone. Each call makes Kasm mint a new
-        session token for the user (in ``kasm_url``).
+        session token for the user (in ``kasm_url``, an absolute URL on ``base_url``).
         """
         body = {
             "kasm_id": convert.require_id(kasm_id, "kasm_id"),
@@ -165,32 +166,63 @@ class Sessions(Area):
             "skip_agent_check": skip_agent_check,
         }
         data = self._call("get_kasm_status", body, idempotent=True, accept_error=_pending)
-        status = SessionStatus.from_json(data)
-        if status.operational_status is None and status.kasm is None and status.message:
-            derived = _status_from_message(status.message)
-            status = SessionStatus.from_json({**data, "operational_status": derived})
-        return status
+        if data.get("operational_status") is None and not data.get("kasm") and data.get("error_message"):
+            data = {**data, "operational_status": _status_from_message(str(data["error_message"]))}
+        link = data.get("kasm_url")
+        if isinstance(link, str) and link and "://" not in link:
+            # Kasm's link is relative to the Kasm address: made absolute once, here.
+            data = {**data, "kasm_url": f"{self._t.base_url}/{link.lstrip('/')}"}
+        return SessionStatus.from_json(data)
 
     def wait_until_running(
-        self, kasm_id: str, user_id: str, *, timeout: float = 300.0, interval: float = 2.0
+        self,
+        kasm_id: str,
+        user_id: str,
+        *,
+        timeout: float = 300.0,
+        interval: float = 0.25,
+        max_interval: float = 5.0,
+        stop: threading.Event | Callable[[], bool] | None = None,
     ) -> SessionStatus:
-        """Poll ``status`` until the session runs. Timeout if it takes longer than ``timeout``
-        seconds; APIError if it ends up stopped, paused or being deleted instead."""
+        """Poll ``status`` until the session runs, waiting ``interval`` seconds after the first poll
+        and twice as long after each further one (at most ``max_interval``).
+
+        Raises StartTimeout (a Timeout) when it is not running after ``timeout`` seconds, SessionEnded when it is
+        stopped, paused or being deleted instead, and Interrupted as soon as ``stop`` is set (an
+        Event, which also cuts a wait short, or a callable asked before each wait). The answer's
+        ``kasm_url`` is the valid link: each status call voids the previous one.
+        """
         deadline = self._t.clock() + timeout
+        delay = interval
         while True:
             current = self.status(kasm_id, user_id)
             if current.running:
                 return current
             if current.status in ENDED_STATES:
-                raise errors.APIError(
-                    "get_kasm_status", 200, f"session {kasm_id} is {current.status} and will not start"
+                raise errors.SessionEnded(
+                    "get_kasm_status",
+                    200,
+                    f"session {kasm_id} is {current.status} and will not start",
+                    operational_status=current.status or "",
                 )
-            if self._t.clock() + interval > deadline:
-                raise errors.Timeout(
-                    f"Kasm session {kasm_id} not running after {timeout:.0f}s (last status: {current.status})",
+            stopped = stop.is_set if isinstance(stop, threading.Event) else stop
+            if stopped is not None and stopped():
+                raise errors.Interrupted(
+                    f"stopped waiting for Kasm session {kasm_id} (last status: {current.status})",
                     call="get_kasm_status",
                 )
-            self._t.sleep(interval)
+            remaining = deadline - self._t.clock()
+            if remaining <= 0:
+                raise errors.StartTimeout(
+                    f"Kasm session {kasm_id} not running after {timeout:g}s (last status: {current.status})",
+                    call="get_kasm_status",
+                )
+            wait = min(delay, remaining)
+            if isinstance(stop, threading.Event):
+                stop.wait(wait)
+            else:
+                self._t.sleep(wait)
+            delay = min(delay * 2, max_interval)
 
     def list(self) -> builtins.list[Session]:
         """Every session of every user, in any state (``get_kasms``; *Sessions View*)."""

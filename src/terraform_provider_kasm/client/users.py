@@ -7,10 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import convert, errors
-from ._area import Area, ignore_missing, member, members
+from ._area import Area, ignore_missing, member
 from .models import User, UserAttributes
-
-_MAX_PAGES = 10_000
 
 
 def _present(**fields: Any) -> dict[str, Any]:
@@ -98,40 +96,10 @@ class Users(Area):
         Never truncates silently: if paging stops before Kasm's ``total`` is reached, raises
         InvalidResponse. ``anonymous``: include anonymous users.
         """
-        if page_size < 1:
-            raise ValueError("page_size must be >= 1")
-        users: dict[str, User] = {}
-        total: int | None = None
-        for page in range(_MAX_PAGES):
-            data = self._call(
-                "get_users",
-                {
-                    "page": page,
-                    "page_size": page_size,
-                    "sort_by": "username",
-                    "sort_direction": "asc",
-                    "anonymous": anonymous,
-                },
-                idempotent=True,
-            )
-            batch = [User.from_json(u) for u in members("get_users", data, "users")]
-            if isinstance(data.get("total"), int):
-                total = data["total"]
-            new = [u for u in batch if u.user_id not in users]
-            for user in new:
-                users[user.user_id] = user
-            if total is not None and len(users) >= total:
-                break
-            if not batch or len(batch) < page_size:
-                break
-            if not new:
-                # The server ignores "page" and keeps sending the same users.
-                break
-        if total is not None and len(users) < total:
-            raise errors.InvalidResponse(
-                "get_users", 200, f"paging stopped after {len(users)} of {total} users"
-            )
-        return list(users.values())
+        body = {"sort_by": "username", "sort_direction": "asc", "anonymous": anonymous}
+        return self._all_pages(
+            "get_users", body, "users", User.from_json, lambda u: u.user_id, page_size=page_size
+        )
 
     def update(
         self,

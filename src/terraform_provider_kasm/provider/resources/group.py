@@ -27,11 +27,10 @@ def _catalogue(data: KasmData) -> Mapping[str, int] | None:
 
     def load() -> Mapping[str, int] | None:
         try:
-            answer = data.client.call("get_permissions", {}, idempotent=True)
+            catalogue = data.client.groups.permission_catalogue()
         except kerr.PermissionDenied:
             return None
-        rows = [r for r in answer.get("permissions") or [] if isinstance(r, Mapping)]
-        return {str(r.get("friendly_name") or r.get("name")): int(r["permission_id"]) for r in rows}
+        return {p.display_name: p.permission_id for p in catalogue}
 
     return data.reads.get(("get_permissions",), load)
 
@@ -41,11 +40,9 @@ def _held(data: KasmData, group_id: str) -> frozenset[int] | None:
 
     def load() -> frozenset[int] | None:
         try:
-            answer = data.client.call("get_permissions_group", {"target_group": {"group_id": group_id}}, idempotent=True)
+            return frozenset(p.permission_id for p in data.client.groups.permissions(group_id))
         except kerr.PermissionDenied:
             return None
-        rows = [r for r in answer.get("permissions") or [] if isinstance(r, Mapping)]
-        return frozenset(int(r["permission_id"]) for r in rows)
 
     return data.reads.get(("get_permissions_group", group_id), load)
 
@@ -79,10 +76,9 @@ def _permission_ids(data: KasmData, names: list[str]) -> list[int]:
 
 
 def _set_permissions(data: KasmData, group_id: str, ids: list[int]) -> None:
-    body = {"target_group": {"group_id": group_id}, "target_permissions": ids}
     try:
         with data.writing():
-            data.client.call("replace_permissions_group", body, idempotent=True)
+            data.client.groups.replace_permissions(group_id, ids)
     except kerr.PermissionDenied as e:
         raise DiagnosticError("Cannot manage the group's permissions", _NEEDS_ADMIN, ("permissions",)) from e
     except kerr.KasmError as e:

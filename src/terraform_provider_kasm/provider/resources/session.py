@@ -11,20 +11,18 @@ session can change in place in Kasm, so every configurable attribute forces a re
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from ...client import errors as kerr
 from ...client.models import Session, SessionStatus
-from ...client.sessions import ENDED_STATES
 from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, String
 from ..context import KasmData, kasm
-from ..helpers import api_errors, explain, is_kasm_id, normalize_id, reference_id
+from ..helpers import api_errors, diagnostic, explain, is_kasm_id, normalize_id, reference_id
 
 DEFAULT_CREATE_TIMEOUT = "5m"
 _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:h|ms|m|s))+$")
@@ -255,7 +253,7 @@ class SessionResource(Resource):
         except BaseException as failure:
             self._undo_create(data, kasm_id, user_id, plan, failure)
             raise
-        state = self._state(session, {**plan, "kasm_url": self._absolute(data, status.kasm_url)})
+        state = self._state(session, {**plan, "kasm_url": status.kasm_url})
         return {**state, "username": session.username or requested.username}
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
@@ -313,40 +311,26 @@ class SessionResource(Resource):
     def _wait_until_running(
         ctx: ResourceContext, data: KasmData, kasm_id: str, user_id: str, timeout: float
     ) -> SessionStatus:
-        """Poll get_kasm_status with backoff until the session runs. The last answer's connect link
-        is the valid one: each call mints a new token and voids the previous link."""
-        deadline = time.monotonic() + timeout
-        delay = 0.25
-        last = "requested"
-        while True:
-            with api_errors("Could not get the Kasm session's status"):
-                status = data.client.sessions.status(kasm_id, user_id)
-            last = status.status or last
-            if status.running:
-                return status
-            if last in ENDED_STATES:
-                raise DiagnosticError(
-                    "Session did not start", f"The session {kasm_id} is {last} instead of running."
-                )
-            if ctx.stopping:
-                raise DiagnosticError("Interrupted", f"Terraform stopped while session {kasm_id} was {last}.")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise DiagnosticError(
-                    "Session did not start in time",
-                    f"The session {kasm_id} was still {last} after {timeout:g}s (timeouts.create). "
-                    "Kasm may be pulling the image or short of capacity; raise timeouts.create if so.",
-                    ("timeouts", "create"),
-                )
-            time.sleep(min(delay, remaining))
-            delay = min(delay * 2, 5.0)
-
-    @staticmethod
-    def _absolute(data: KasmData, link: str | None) -> str | None:
-        """Kasm's connect link is relative to the Kasm address."""
-        if not link:
-            return None
-        return link if "://" in link else data.client.base_url.rstrip("/") + "/" + link.lstrip("/")
+        """The client's wait (backoff 0.25 s doubling to 5 s), its outcomes as diagnostics."""
+        try:
+            return data.client.sessions.wait_until_running(
+                kasm_id, user_id, timeout=timeout, stop=ctx.stop_event
+            )
+        except kerr.SessionEnded as e:
+            raise DiagnosticError(
+                "Session did not start", f"The session {kasm_id} is {e.operational_status} instead of running."
+            ) from e
+        except kerr.Interrupted as e:
+            raise DiagnosticError("Interrupted", f"Terraform stopped while waiting for session {kasm_id}: {e}") from e
+        except kerr.StartTimeout as e:
+            raise DiagnosticError(
+                "Session did not start in time",
+                f"{e} (timeouts.create). Kasm may be pulling the image or short of capacity; raise "
+                "timeouts.create if so.",
+                ("timeouts", "create"),
+            ) from e
+        except kerr.KasmError as e:
+            raise diagnostic(e, "Could not get the Kasm session's status") from e
 
     @staticmethod
     def _request_failed(
