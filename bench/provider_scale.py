@@ -186,7 +186,12 @@ class LocalServer:
             raise SystemExit(f"the local server did not start; see {directory / 'server.log'}")
         # The rest of its stdout is not needed; keep the pipe drained.
         threading.Thread(target=self.proc.stdout.read, daemon=True).start()
-        self.http = httpx.Client(base_url=self.base_url, timeout=60)
+        # The admin key in headers: the `/_local/` controls need it (the Kasm calls carry it in the body).
+        self.http = httpx.Client(
+            base_url=self.base_url,
+            timeout=60,
+            headers={"api-key": self.api_key, "api-key-secret": self.api_secret},
+        )
 
     def cpu_s(self) -> float:
         st = _stat(self.proc.pid)

@@ -72,8 +72,13 @@ class Connection:
             payload = {"error_message": raw[:200].decode(errors="replace")}
         return response.status, payload if isinstance(payload, dict) else {"error_message": "not an object"}
 
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """The `/_local/` controls take the admin key in headers."""
+        return {"api-key": self.auth["api_key"], "api-key-secret": self.auth["api_key_secret"]}
+
     def get(self, path: str) -> Any:
-        self.conn.request("GET", path)
+        self.conn.request("GET", path, headers=self.control_headers)
         return json.loads(self.conn.getresponse().read())
 
     def close(self) -> None:
@@ -248,7 +253,7 @@ def main(argv: list[str]) -> int:
         try:
             wait_until_serving(port, auth, server)
             control = Connection(port, auth)
-            control.conn.request("POST", "/_local/calls/reset")
+            control.conn.request("POST", "/_local/calls/reset", headers=control.control_headers)
             control.conn.getresponse().read()
             control.close()
             start_at = time.time() + 0.5 + 0.1 * procs

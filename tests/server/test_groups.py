@@ -195,9 +195,9 @@ def test_group_images(kasm_server: KasmServer) -> None:
     assert (
         listed[0]["group_name"] == "Launchers" and listed[0]["image_friendly_name"] == image["friendly_name"]
     )
-    # 1.15 does not de-duplicate.
-    kasm_server.post("add_images_group", body)
-    assert len(kasm_server.post("get_images_group", {"target_group": group}).json()["images"]) == 2
+    # A second add is refused (1.15 stores a duplicate row; issue 11: one link per pair).
+    assert "error_message" in kasm_server.post("add_images_group", body).json()
+    assert len(kasm_server.post("get_images_group", {"target_group": group}).json()["images"]) == 1
     assert kasm_server.post("remove_images_group", body).json() == {}
     assert kasm_server.post("get_images_group", {"target_group": group}).json() == {"images": []}
     # Removing a pair that is not linked is a silent success.

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from .. import __version__
-from .endpoints import Endpoint, authenticate
+from .endpoints import Endpoint, authenticate, authenticate_admin
 from .errors import KasmCrash, KasmError, KasmHttpError, error_page, unhandled_page
 from .faults import CallCounter, FaultMiddleware, Faults, Receive, Scope, Send
 from .models.common import ErrorMessage
@@ -51,9 +51,26 @@ class ServerState:
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
 
 
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 past `limit` bytes (declared or streamed) before it is all read."""
+    too_large = KasmError("Request Entity Too Large", 413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def kasm_body(request: Request) -> dict[str, Any]:
     """The JSON body as Kasm (CherryPy `json_in`) reads it."""
-    raw = await request.body()
+    state: ServerState = request.app.state.kasm
+    raw = await _read_body(request, state.settings.max_body_bytes)
     if not raw.strip():
         # No entity: `cherrypy.request.json` is missing and the handler fails.
         raise KasmCrash("request has no JSON body")
@@ -62,7 +79,8 @@ async def kasm_body(request: Request) -> dict[str, Any]:
         raise KasmHttpError(415)
     try:
         data = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
+        # Nested deeper than Python's recursion limit: as unparsable as bad JSON.
         raise KasmHttpError(400) from exc
     if not isinstance(data, dict):
         # Kasm calls `.get` on the body.
@@ -119,6 +137,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
         ),
         lifespan=lifespan,
     )
+    # CherryPy ignores a trailing slash (`KasmApp.__call__` strips it); anything else unknown is a 404,
+    # never a redirect.
+    app.router.redirect_slashes = False
     app.state.kasm = state
     # Tests add faults at run time: `app.state.faults.add("get_images=503,times=2")`.
     app.state.faults = state.faults
@@ -141,12 +162,19 @@ def create_app(settings: ServerSettings) -> FastAPI:
                 response_class=JSONResponse,
             )
 
-    @app.get("/_local/calls", include_in_schema=False)
+    # Not Kasm endpoints (for benchmarks and tests): unless `open_local_calls`, they need a Global Admin
+    # key in the `api-key`/`api-key-secret` headers.
+    def local_control(request: Request) -> None:
+        if not settings.open_local_calls:
+            with db.session(write=False) as session:
+                authenticate_admin(session, request.headers)
+
+    @app.get("/_local/calls", include_in_schema=False, dependencies=[Depends(local_control)])
     def local_calls() -> dict[str, dict[str, int]]:
-        """Calls received per Kasm endpoint (not a Kasm endpoint; for benchmarks and tests)."""
+        """Calls received per Kasm endpoint."""
         return {"calls": state.calls.snapshot()}
 
-    @app.post("/_local/calls/reset", include_in_schema=False)
+    @app.post("/_local/calls/reset", include_in_schema=False, dependencies=[Depends(local_control)])
     def local_calls_reset() -> dict[str, Any]:
         state.calls.reset()
         return {}
@@ -173,6 +201,11 @@ class KasmApp(FastAPI):
             # Kasm serves every call under both trees with the same handler.
             public = PUBLIC_PREFIX + path[len(ADMIN_PREFIX) :]
             scope = {**scope, "path": public, "raw_path": public.encode()}
+            path = public
+        if scope["type"] == "http" and path.startswith(f"{PUBLIC_PREFIX}/") and path.endswith("/"):
+            # `/api/public/<call>/` is served as `/api/public/<call>` (CherryPy's dispatcher drops it).
+            path = path.rstrip("/")
+            scope = {**scope, "path": path, "raw_path": path.encode()}
         if self.kasm_middleware is None:
             await super().__call__(scope, receive, send)
         else:

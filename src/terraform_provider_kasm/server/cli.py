@@ -47,6 +47,17 @@ def build_parser(prog: str = "terraform-provider-kasm server") -> argparse.Argum
         "--image-pull-seconds", type=float, default=0.0, help="time before a new image reports available"
     )
     parser.add_argument(
+        "--open-local-calls",
+        action="store_true",
+        help="serve /_local/calls without credentials (default: a Global Admin key's api-key/api-key-secret headers)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=1024 * 1024,
+        help="largest request body accepted (default 1 MiB)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     return parser
@@ -75,6 +86,8 @@ def main(argv: list[str]) -> int:
         latency_ms=args.latency_ms,
         session_start_seconds=args.session_start_seconds,
         image_pull_seconds=args.image_pull_seconds,
+        open_local_calls=args.open_local_calls,
+        max_body_bytes=args.max_body_bytes,
     )
     if not _is_loopback(args.host):
         print(f"warning: listening on {args.host}, reachable from other machines", file=sys.stderr)

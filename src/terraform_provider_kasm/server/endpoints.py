@@ -182,15 +182,8 @@ def api_config(db: Session, key: str) -> ApiConfig | None:
     return api
 
 
-def authenticate(
-    endpoint: Endpoint,
-    db: Session,
-    body: dict[str, Any],
-    headers: Mapping[str, str],
-    settings: ServerSettings,
-) -> KasmCall:
-    key = headers.get("api-key") or body.get("api_key")
-    secret = headers.get("api-key-secret") or body.get("api_key_secret")
+def verify_key(db: Session, key: Any, secret: Any) -> ApiConfig:
+    """The enabled, unexpired key these credentials name (Kasm's checks and answers, in its order)."""
     if not key or not secret:
         raise KasmError("Invalid Request", 400)
     api = api_config(db, key) if isinstance(key, str) else None
@@ -203,6 +196,28 @@ def authenticate(
         raise KasmError("Access Denied", 403)
     if api.expires is not None and api.expires < utcnow():
         raise KasmError("Access has expired", 401)
+    return api
+
+
+def authenticate_admin(db: Session, headers: Mapping[str, str]) -> None:
+    """The `api-key`/`api-key-secret` headers name a Global Admin key (the `/_local/` controls)."""
+    api = verify_key(db, headers.get("api-key"), headers.get("api-key-secret"))
+    if not is_authorized(api_permissions(db, api.api_id), Permission.GLOBAL_ADMIN):
+        raise KasmError("Unauthorized", 401)
+
+
+def authenticate(
+    endpoint: Endpoint,
+    db: Session,
+    body: dict[str, Any],
+    headers: Mapping[str, str],
+    settings: ServerSettings,
+) -> KasmCall:
+    api = verify_key(
+        db,
+        headers.get("api-key") or body.get("api_key"),
+        headers.get("api-key-secret") or body.get("api_key_secret"),
+    )
     if api.read_only and not endpoint.read_only:
         raise KasmError("Unauthorized", 401)
     permissions = api_permissions(db, api.api_id)

@@ -24,9 +24,20 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: On SIGTERM (or `stop()`), requests still running after this many seconds are cancelled (a pending
+#: `delay` fault would otherwise hold the shutdown for as long as it lasts).
+GRACEFUL_SHUTDOWN_SECONDS = 3
+
+
 def uvicorn_config(app: FastAPI, *, host: str, port: int, **kwargs: Any) -> uvicorn.Config:
     return uvicorn.Config(
-        app, host=host, port=port, log_level=kwargs.pop("log_level", "warning"), lifespan="on", **kwargs
+        app,
+        host=host,
+        port=port,
+        log_level=kwargs.pop("log_level", "warning"),
+        lifespan="on",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        **kwargs,
     )
 
 

@@ -32,5 +32,11 @@ class ServerSettings:
     # How long after create/rename an image reports `available: true` (a simulated docker pull).
     image_pull_seconds: float = 0.0
     seed: bool = True
+    # Whether `/_local/calls` answers without a Global Admin key (in the `api-key`/`api-key-secret`
+    # headers). Open for in-process apps (the test fixtures); the CLI requires the key unless
+    # `--open-local-calls`.
+    open_local_calls: bool = True
+    # Larger request bodies are refused with 413 before they are read (as the proxy in front of Kasm does).
+    max_body_bytes: int = 1024 * 1024
     # Echo SQL statements (debugging).
     echo_sql: bool = False

@@ -131,7 +131,7 @@ def get_images_group(call: KasmCall) -> Mapping[str, Any]:
     "add_images_group", actions=MODIFY, read_only=False, request=GroupImageRequest, response=Empty
 )
 def add_images_group(call: KasmCall) -> Mapping[str, Any]:
-    """Authorise a group for an image (not de-duplicated, as in Kasm 1.15)."""
+    """Authorise a group for an image (a second add of the same pair is refused)."""
     return groups.add_images_group(call)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..errors import KasmCrash
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import KasmCrash, KasmError
 
 SANITIZED = "**********"
 
@@ -83,3 +86,12 @@ def target(body: dict[str, Any], key: str) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise KasmCrash(f"{key} is a {type(value).__name__}")
     return value
+
+
+def insert_unique(db: Session, row: object, duplicate: KasmError) -> None:
+    """Insert `row`; a unique constraint it breaks (a concurrent twin won the race) answers `duplicate`."""
+    db.add(row)
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        raise duplicate from exc

@@ -36,7 +36,7 @@ from ..storage.tables import (
     User,
     UserGroup,
 )
-from .common import as_float, as_int, target
+from .common import as_float, as_int, insert_unique, target
 from .users import find_user
 
 MISSING_DOT = "Invalid Request. Missing required parameters"
@@ -262,10 +262,10 @@ def _membership(db: Session, user: User, group: Group) -> UserGroup | None:
 
 def add_user_group(call: KasmCall) -> dict[str, Any]:
     user, group = _membership_targets(call)
+    duplicate = KasmError(f"User ({user.user_id}) is already a member of group ({group.group_id})", 400)
     if _membership(call.db, user, group) is not None:
-        raise KasmError(f"User ({user.user_id}) is already a member of group ({group.group_id})", 400)
-    call.db.add(UserGroup(user_id=user.user_id, group_id=group.group_id))
-    call.db.flush()
+        raise duplicate
+    insert_unique(call.db, UserGroup(user_id=user.user_id, group_id=group.group_id), duplicate)
     return {}
 
 
@@ -365,9 +365,15 @@ def add_images_group(call: KasmCall) -> dict[str, Any]:
         raise KasmCrash("group or image does not exist")
     if not can_modify(call, group):
         raise KasmError("Unauthorized", 401)
-    # Not de-duplicated, as in 1.15: a second add inserts a second row.
-    call.db.add(GroupImage(group_id=group.group_id, image_id=image_id))
-    call.db.flush()
+    # Kasm 1.15 stores a second add as a duplicate row; refused here (the table's unique constraint
+    # also settles two concurrent adds: one link, one error).
+    duplicate = f"Image ({image_id}) is already authorized for group ({group.group_id})"
+    link = select(GroupImage.group_image_id).where(
+        GroupImage.group_id == group.group_id, GroupImage.image_id == image_id
+    )
+    if call.db.scalars(link).first() is not None:
+        raise KasmError(duplicate)
+    insert_unique(call.db, GroupImage(group_id=group.group_id, image_id=image_id), KasmError(duplicate))
     return {}
 
 

@@ -227,9 +227,11 @@ class Image(Base):
 
 
 class GroupImage(Base):
-    """Authorises a group's users to launch an image (not unique, as in Kasm 1.15)."""
+    """Authorises a group's users to launch an image; one link per (group, image) pair (Kasm 1.15 stores
+    a second add as a duplicate row; refused here, see DESIGN.md)."""
 
     __tablename__ = "group_images"
+    __table_args__ = (UniqueConstraint("group_id", "image_id", name="uq_group_images_group_id_image_id"),)
     group_image_id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     group_id: Mapped[str] = mapped_column(ID, ForeignKey("groups.group_id", ondelete="CASCADE"), index=True)
     image_id: Mapped[str] = mapped_column(ID, ForeignKey("images.image_id", ondelete="CASCADE"), index=True)
