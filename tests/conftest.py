@@ -3,4 +3,5 @@
 pytest_plugins = [
     "tests.fixtures.terraform",
     "tests.fixtures.kasm_server",
+    "tests.fixtures.inprocess",
 ]
