@@ -16,10 +16,7 @@ Handlers raise `KasmError` for Kasm's handled errors and return the JSON body of
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -30,6 +27,11 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from starlette.responses import Response
 
 from .errors import KasmError
+
+# `hash_secret` re-exported: the test fixtures add API keys with it.
+from .hashing import hash_secret as hash_secret
+from .hashing import secret_matches
+from .ids import parse_id
 from .permissions import Permission, any_authorized, is_authorized
 from .settings import ServerSettings
 from .storage.tables import ApiConfig, GroupPermission, Kasm, User, utcnow
@@ -115,35 +117,6 @@ class EndpointGroup:
             return handler
 
         return register
-
-
-# --- secrets ---------------------------------------------------------------------------------------
-
-
-def hash_secret(secret: str, salt: str) -> str:
-    """Kasm's scheme: sha256 of secret + salt (hex)."""
-    return hashlib.sha256((secret + salt).encode()).hexdigest()
-
-
-def secret_matches(secret: str, salt: str, expected_hash: str) -> bool:
-    return hmac.compare_digest(hash_secret(secret, salt), expected_hash)
-
-
-# --- ids -------------------------------------------------------------------------------------------
-
-
-def parse_id(value: Any) -> str | None:
-    """A Kasm id in either form (hex or dashed) as 32-hex, or None if it is not a uuid."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return uuid.UUID(value.strip()).hex
-    except ValueError:
-        return None
-
-
-def dashed(hex_id: str) -> str:
-    return str(uuid.UUID(hex_id))
 
 
 # --- authentication (Kasm 1.15 `Authenticated`, checks in Kasm's order) ----------------------------

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .endpoints import hash_secret
+from .constants import ADMINISTRATORS_GROUP_ID, ALL_USERS_GROUP_ID, DEFAULT_REGISTRY_URL
+from .hashing import hash_secret
 from .permissions import ALL_PERMISSION_IDS, Permission
 from .settings import ServerSettings
 from .storage.db import Database
@@ -29,9 +30,6 @@ from .storage.tables import (
     utcnow,
 )
 
-ALL_USERS_GROUP_ID = "68d557ac4cac42cca9f31c7c853de0f3"
-ADMINISTRATORS_GROUP_ID = "31aa063c670648589533d3c42092d02a"
-DEFAULT_REGISTRY_URL = "https://registry.kasmweb.com/"
 ADMIN_USERNAME = "admin@kasm.local"
 SEED_API_KEY_NAME = "local-admin"
 KASM_VERSION_TAG = "1.16.0"

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from ..endpoints import KasmCall, parse_id
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import parse_id
 from ..models.cast_configs import CastConfigOut
 from ..storage.tables import CastConfig, Group, Image
 from .common import as_int, kasm_time, parse_multiline, target, truncated

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..seed import ALL_USERS_GROUP_ID
+from ..constants import ALL_USERS_GROUP_ID
 from ..storage.tables import Group, GroupSetting, UserGroup
 
 

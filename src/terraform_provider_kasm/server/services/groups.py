@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from ..endpoints import KasmCall, parse_id
+from ..constants import ALL_USERS_GROUP_ID
+from ..endpoints import KasmCall
 from ..errors import KasmCrash, KasmError
+from ..ids import parse_id
 from ..models.groups import (
     GroupImageOut,
     GroupOut,
@@ -24,7 +26,6 @@ from ..models.groups import (
     PermissionOut,
 )
 from ..permissions import Permission
-from ..seed import ALL_USERS_GROUP_ID
 from ..storage.tables import (
     ApiConfig,
     CastConfig,

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from starlette.responses import JSONResponse, Response
 
-from ..endpoints import KasmCall, parse_id
+from ..endpoints import KasmCall
 from ..errors import KasmCrash, KasmError
+from ..ids import parse_id
 from ..models.images import ImageOut, ListedImageOut
 from ..permissions import Permission
 from ..storage.db import ReadCache

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..endpoints import KasmCall, parse_id
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import parse_id
 from ..models.licenses import LicenseOut
 from ..storage.tables import License, utcnow
 from .common import kasm_time

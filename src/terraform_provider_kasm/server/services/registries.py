@@ -15,8 +15,9 @@ from urllib.parse import unquote, urlparse
 
 from sqlalchemy import select
 
-from ..endpoints import KasmCall, parse_id
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import parse_id
 from ..models.registries import RegistryOut
 from ..storage.tables import Registry
 

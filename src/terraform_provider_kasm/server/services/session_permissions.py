@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..endpoints import KasmCall, parse_id
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import parse_id
 from ..models.session_permissions import SessionPermissionOut
 from ..storage.tables import Kasm, SessionPermission, User
 from .common import target

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from ..endpoints import KasmCall, parse_id
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import parse_id
 from ..models.session_tokens import SessionTokenOut
 from ..storage.tables import SessionToken, User, utcnow
 from .common import kasm_time, target

@@ -26,8 +26,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from ..endpoints import KasmCall, dashed, parse_id
+from ..constants import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID, LOCAL_AGENT_IP
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import dashed, parse_id
 from ..models.sessions import (
     ListedSessionOut,
     SessionImageOut,
@@ -52,10 +54,6 @@ from .group_settings import setting_bool, setting_int, setting_str
 from .licenses import PER_NAMED_USER, effective_license
 from .users import create_user_record, new_session_token
 
-# The one simulated docker agent every session runs on.
-LOCAL_AGENT_ID = uuid.uuid5(uuid.NAMESPACE_DNS, "agent.kasm.local").hex
-LOCAL_AGENT_HOSTNAME = "kasm-agent.local"
-AGENT_IP = "127.0.0.1"
 DOCKER_NETWORK = "kasm_default_network"
 DEFAULT_MAX_KASMS_PER_USER = 2
 DEFAULT_KEEPALIVE_EXPIRATION = 3600
@@ -426,7 +424,7 @@ def _new_kasm(call: KasmCall, user: User, image: Image, zone: Zone | None, now: 
         memory=image.memory,
         gpus=image.gpu_count if image.require_gpu else 0,
         hostname=None,
-        host=AGENT_IP,
+        host=LOCAL_AGENT_IP,
         port=zone.proxy_port if zone is not None else 443,
         start_date=now,
         created_date=now,
@@ -821,7 +819,7 @@ def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
         if client == "none"
         else [
             {
-                "client": AGENT_IP,
+                "client": LOCAL_AGENT_IP,
                 "client_time": rng.randint(2, 12),
                 "ping": rng.randint(1, 30),
                 "processes": [{"process_name": "Client Render", "time": rng.randint(1, 8)}],
@@ -849,7 +847,7 @@ def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
 def get_kasm_bottleneck_stats(call: KasmCall) -> dict[str, Any]:
     _running_for_user(call)
     rng = secrets.SystemRandom()
-    return {"kasm_user": {AGENT_IP: [round(rng.uniform(0, 50), 2) for _ in range(4)]}}
+    return {"kasm_user": {LOCAL_AGENT_IP: [round(rng.uniform(0, 50), 2) for _ in range(4)]}}
 
 
 def get_rdp_client_connection_info(call: KasmCall) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..endpoints import KasmCall, parse_id
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import parse_id
 from ..models.staging_configs import StagingConfigOut
 from ..storage.tables import Image, Kasm, StagingConfig, Zone
 from .common import as_float, as_int, target

@@ -14,8 +14,11 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..endpoints import KasmCall, dashed, hash_secret, parse_id
+from ..constants import ALL_USERS_GROUP_ID
+from ..endpoints import KasmCall
 from ..errors import KasmCrash, KasmError
+from ..hashing import hash_secret
+from ..ids import dashed, parse_id
 from ..models.users import (
     ListedUserOut,
     UserAttributesOut,
@@ -26,7 +29,6 @@ from ..models.users import (
     UserOut,
 )
 from ..permissions import Permission
-from ..seed import ALL_USERS_GROUP_ID
 from ..storage.tables import (
     Group,
     GroupPermission,

@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..endpoints import KasmCall, parse_id
+from ..constants import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID
+from ..endpoints import KasmCall
 from ..errors import KasmError
+from ..ids import parse_id
 from ..models.zones import ListedZoneOut, ZoneOut
 from ..storage.tables import Kasm, Zone
 from .common import as_int, target, truncated
-from .sessions import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID
 
 MISSING = "Invalid Request. Missing required parameters"
 AGENT_CORES = 16.0
