@@ -12,7 +12,8 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Number, Set, String
 from ..context import KasmData, kasm
-from ..helpers import api_errors, diagnostic, gone_if_missing, is_kasm_id, keep_null, normalize_id
+from ..helpers import api_errors, diagnostic, gone_if_missing, keep_null
+from ..toolkit import computed, parse_import_id, partial_state, rollback_on_failure
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 4095
 _NEEDS_ADMIN = (
@@ -103,13 +104,7 @@ class GroupResource(Resource):
             "(`terraform import kasm_group.x name:<name>`)."
         ),
         attributes={
-            "id": s.Attribute(
-                String,
-                computed=True,
-                plan_modifiers=[s.UseStateForUnknown()],
-                description="The group id (Kasm's group_id, 32 hex digits).",
-                markdown_description="The group id (Kasm's `group_id`, 32 hex digits).",
-            ),
+            "id": computed("The group id (Kasm's `group_id`, 32 hex digits)."),
             "name": s.Attribute(
                 String,
                 required=True,
@@ -154,12 +149,8 @@ class GroupResource(Resource):
                     "settings, not permissions."
                 ),
             ),
-            "is_system": s.Attribute(
-                Bool,
-                computed=True,
-                plan_modifiers=[s.UseStateForUnknown()],
-                description="Whether this is one of Kasm's built-in groups (All Users, Administrators).",
-                markdown_description="Whether this is one of Kasm's built-in groups (*All Users*, *Administrators*).",
+            "is_system": computed(
+                "Whether this is one of Kasm's built-in groups (*All Users*, *Administrators*).", type_=Bool
             ),
         },
     )
@@ -195,11 +186,13 @@ class GroupResource(Resource):
         # A new group holds no permissions.
         state = {**self._state(group, plan["description"]), "permissions": []}
         if permission_ids is not None:
-            try:
+            with rollback_on_failure(
+                lambda: self._delete(data, group.group_id),
+                what=f"The group {group.name!r} ({group.group_id})",
+                state=state,
+                summary="Could not set the group's permissions",
+            ):
                 _set_permissions(data, group.group_id, permission_ids)
-            except DiagnosticError as e:
-                # The group exists: record it (Terraform marks it tainted) rather than leak it.
-                raise DiagnosticError(e.summary, e.detail, e.attribute, state=state) from e
             state["permissions"] = plan["permissions"]
         return state
 
@@ -242,10 +235,8 @@ class GroupResource(Resource):
         # The id is ours, never taken from the answer (an answer without it must not blank the state).
         state = {**self._state(group, plan["description"]), "id": group_id, "permissions": prior.get("permissions")}
         if permission_ids is not None:
-            try:
+            with partial_state(state):
                 _set_permissions(data, group_id, permission_ids)
-            except DiagnosticError as e:
-                raise DiagnosticError(e.summary, e.detail, e.attribute, state=state) from e
         if _managed(wanted):
             state["permissions"] = wanted
         return state
@@ -260,24 +251,26 @@ class GroupResource(Resource):
             )
             return
         # force: members added outside Terraform must not block a destroy; Kasm drops their memberships.
-        with data.writing(), api_errors("Could not delete the group"):
-            gone_if_missing(lambda: data.client.groups.delete(state["id"], force=True))
+        with api_errors("Could not delete the group"):
+            self._delete(data, state["id"])
+
+    @staticmethod
+    def _delete(data: KasmData, group_id: str) -> None:
+        with data.writing():
+            gone_if_missing(lambda: data.client.groups.delete(group_id, force=True))
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
-        if import_id.startswith("name:"):
-            name = import_id[len("name:") :]
-            data = kasm(ctx)
-            with api_errors("Could not read the groups"):
-                found = next((g for g in data.groups() if g.name == name), None)
-            if found is None:
-                raise DiagnosticError("Group not found", f"Kasm has no group named {name!r} (names are case-sensitive).")
-            return {"id": found.group_id}
-        if not is_kasm_id(import_id):
+        parsed = parse_import_id(import_id, [("id",)], {"name": "group name"})
+        if parsed.value is None:
+            return parsed.ids
+        data = kasm(ctx)
+        with api_errors("Could not read the groups"):
+            found = next((g for g in data.groups() if g.name == parsed.value), None)
+        if found is None:
             raise DiagnosticError(
-                "Invalid import ID",
-                f'Use "<group_id>" (32 hex digits, dashes allowed) or "name:<group name>", got {import_id!r}.',
+                "Group not found", f"Kasm has no group named {parsed.value!r} (names are case-sensitive)."
             )
-        return {"id": normalize_id(import_id, "id")}
+        return {"id": found.group_id}
 
     def modify_plan(
         self,

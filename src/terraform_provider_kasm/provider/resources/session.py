@@ -23,6 +23,7 @@ from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, String
 from ..context import KasmData, kasm
 from ..helpers import api_errors, diagnostic, explain, is_kasm_id, normalize_id, reference_id
+from ..toolkit import computed, keep_id_spelling, parse_import_id, rollback_on_failure
 
 DEFAULT_CREATE_TIMEOUT = "5m"
 _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:h|ms|m|s))+$")
@@ -44,7 +45,6 @@ _REPORTED = (
     "created",
     "expiration_date",
 )
-_IMPORT_HELP = 'Use "<kasm_id>" or "<user_id>:<kasm_id>" (Kasm ids, 32 hex digits, dashes allowed).'
 
 
 def parse_duration(text: str) -> float:
@@ -69,28 +69,6 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _same_id(prior: Any, remote: str | None) -> Any:
-    """The prior (configured) spelling of an id while it names ``remote``."""
-    if (
-        isinstance(prior, str)
-        and remote is not None
-        and is_kasm_id(prior)
-        and normalize_id(prior, "id") == remote
-    ):
-        return prior
-    return remote
-
-
-def _computed(description: str, *, sensitive: bool = False, stable: bool = True) -> s.Attribute:
-    return s.Attribute(
-        String,
-        computed=True,
-        sensitive=sensitive,
-        description=description,
-        plan_modifiers=[s.UseStateForUnknown()] if stable else [],
-    )
-
-
 class SessionResource(Resource):
     type_name = "kasm_session"
     schema = s.Schema(
@@ -101,8 +79,8 @@ class SessionResource(Resource):
             "enabled. Every configurable attribute forces a new session."
         ),
         attributes={
-            "id": _computed("The session's id (Kasm's kasm_id, 32 hex digits)."),
-            "kasm_id": _computed("The session's id, as Kasm names it (same as id)."),
+            "id": computed("The session's id (Kasm's kasm_id, 32 hex digits)."),
+            "kasm_id": computed("The session's id, as Kasm names it (same as id)."),
             "image_id": reference_id(
                 "The image (workspace) to run, e.g. `data.kasm_images.x.images[0].id`.",
                 "a different image needs a new session",
@@ -129,24 +107,21 @@ class SessionResource(Resource):
                 deprecated="Use enable_sharing; share is the same setting under its older name.",
                 description="The older name of enable_sharing (kept for existing configurations).",
             ),
-            "share_id": _computed("The share id others join with (null without sharing)."),
-            "operational_status": s.Attribute(
-                String,
-                computed=True,
-                plan_modifiers=[s.UseStateForUnknown()],
-                description="Kasm's state of the session: running, or stopped, paused … if changed since.",
+            "share_id": computed("The share id others join with (null without sharing)."),
+            "operational_status": computed(
+                "Kasm's state of the session: running, or stopped, paused … if changed since."
             ),
-            "kasm_url": _computed(
+            "kasm_url": computed(
                 "The connect link (with a session token) Kasm gave when the session started; treat it as "
                 "a secret. Null after an import (getting one would mint a new token).",
                 sensitive=True,
             ),
-            "username": _computed("The user's username."),
-            "hostname": _computed("The host clients connect to."),
-            "container_ip": _computed("The session container's IP address."),
-            "server_id": _computed("The id of the agent (server) running the session."),
-            "created": _computed("When the session was created (RFC 3339)."),
-            "expiration_date": _computed(
+            "username": computed("The user's username."),
+            "hostname": computed("The host clients connect to."),
+            "container_ip": computed("The session container's IP address."),
+            "server_id": computed("The id of the agent (server) running the session."),
+            "created": computed("When the session was created (RFC 3339)."),
+            "expiration_date": computed(
                 "When Kasm ends the session unless it is kept alive (RFC 3339).", stable=False
             ),
         },
@@ -231,7 +206,12 @@ class SessionResource(Resource):
         except kerr.KasmError as e:
             raise self._request_failed(data, e, user_id, image_id) from e
         kasm_id = requested.kasm_id
-        try:
+        with rollback_on_failure(
+            lambda: self._destroy(data, kasm_id, user_id),
+            what=f"The session {kasm_id}",
+            state={**plan, **dict.fromkeys(_REPORTED), "id": kasm_id, "kasm_id": kasm_id},
+            summary="Could not start the Kasm session",
+        ):
             if sharing and not requested.share_id:
                 raise DiagnosticError(
                     "Sharing not allowed",
@@ -250,9 +230,6 @@ class SessionResource(Resource):
                 raise DiagnosticError(
                     "Session vanished", f"The session {kasm_id} ended right after it started."
                 )
-        except BaseException as failure:
-            self._undo_create(data, kasm_id, user_id, plan, failure)
-            raise
         state = self._state(session, {**plan, "kasm_url": status.kasm_url})
         return {**state, "username": session.username or requested.username}
 
@@ -278,17 +255,14 @@ class SessionResource(Resource):
         data = kasm(ctx)
         kasm_id = normalize_id(state["id"], "id")
         user_id = normalize_id(state["user_id"], "user_id")
-        with data.writing(), api_errors("Could not destroy the Kasm session"):
-            # Already destroyed (or its user deleted): NotFound, which is success here.
-            data.client.sessions.destroy(kasm_id, user_id, missing_ok=True)
+        with api_errors("Could not destroy the Kasm session"):
+            self._destroy(data, kasm_id, user_id)
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
-        pieces = import_id.strip().split(":")
-        if len(pieces) > 2 or not all(is_kasm_id(p) for p in pieces):
-            raise DiagnosticError("Invalid import ID", f"{import_id!r} is not a session id. {_IMPORT_HELP}")
-        kasm_id = normalize_id(pieces[-1], "kasm_id")
-        if len(pieces) == 2:
-            user_id = normalize_id(pieces[0], "user_id")
+        ids = parse_import_id(import_id, [("kasm_id",), ("user_id", "kasm_id")]).ids
+        kasm_id = ids["kasm_id"]
+        if "user_id" in ids:
+            user_id = ids["user_id"]
             data = kasm(ctx)
             with api_errors("Could not read the Kasm session"):
                 session = self._find(data, kasm_id)
@@ -378,26 +352,10 @@ class SessionResource(Resource):
         )
 
     @staticmethod
-    def _undo_create(
-        data: KasmData, kasm_id: str, user_id: str, plan: Mapping[str, Any], failure: BaseException
-    ) -> None:
-        """Destroy the session a failed create started; if that fails too, keep it in state (tainted)."""
-        try:
-            with data.writing():
-                data.client.sessions.destroy(kasm_id, user_id, missing_ok=True)
-        except kerr.KasmError as e:
-            summary = (
-                failure.summary
-                if isinstance(failure, DiagnosticError)
-                else "Could not start the Kasm session"
-            )
-            detail = failure.detail if isinstance(failure, DiagnosticError) else str(failure)
-            raise DiagnosticError(
-                summary,
-                f"{detail}\n\nThe session {kasm_id} could not be destroyed again ({explain(e)}); it is kept in "
-                "state, tainted, so Terraform destroys it next time.",
-                state={**plan, **dict.fromkeys(_REPORTED), "id": kasm_id, "kasm_id": kasm_id},
-            ) from failure
+    def _destroy(data: KasmData, kasm_id: str, user_id: str) -> None:
+        with data.writing():
+            # Already destroyed (or its user deleted): NotFound, which is success here.
+            data.client.sessions.destroy(kasm_id, user_id, missing_ok=True)
 
     @staticmethod
     def _state(session: Session, prior: Mapping[str, Any]) -> dict[str, Any]:
@@ -407,8 +365,8 @@ class SessionResource(Resource):
         return {
             "id": session.kasm_id,
             "kasm_id": session.kasm_id,
-            "user_id": _same_id(prior.get("user_id"), session.user_id),
-            "image_id": _same_id(prior.get("image_id"), session.image_id),
+            "user_id": keep_id_spelling(prior.get("user_id"), session.user_id),
+            "image_id": keep_id_spelling(prior.get("image_id"), session.image_id),
             "enable_sharing": shared,
             "share": shared,
             "share_id": session.share_id,

@@ -30,8 +30,8 @@ from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Map, Number, Set, String
 from ..context import ALL_USERS_GROUP_ID, KasmData, kasm
 from ..helpers import api_errors, explain, is_kasm_id, normalize_id
+from ..toolkit import computed, keep_spelling, parse_import_id, rollback_on_failure
 
-_IMPORT_HELP = 'Use "<user_id>" (32 hex digits, dashes optional) or "username:<username>".'
 # Kasm strips these fields and cuts them to 64 characters.
 _PROFILE_FIELDS = ("first_name", "last_name", "phone", "organization")
 
@@ -57,9 +57,7 @@ def _text_key(value: str | None) -> str:
 def _keep_spelling(prior: str | None, remote: str | None) -> str | None:
     """The prior (configured) spelling of a profile text while Kasm's value is the same after its
     stripping, so "" and null, or " John" and "John", never cause a perpetual diff."""
-    if _text_key(prior) == _text_key(remote):
-        return prior
-    return remote
+    return keep_spelling(prior, remote, _text_key)
 
 
 # The user preferences Kasm keeps beside the user (get_attributes / update_user_attributes), by kind.
@@ -107,6 +105,11 @@ _PROFILE = {
 }
 
 
+def _flag(description: str) -> s.Attribute:
+    """A user flag: false unless configured."""
+    return s.Attribute(Bool, optional=True, computed=True, default=False, description=description)
+
+
 class UserResource(Resource):
     type_name = "kasm_user"
     schema = s.Schema(
@@ -115,12 +118,7 @@ class UserResource(Resource):
             "(`groups` here, or `kasm_group_membership`) that has the image (`kasm_group_image`)."
         ),
         attributes={
-            "id": s.Attribute(
-                String,
-                computed=True,
-                description="The user's id (Kasm's user_id, 32 hex digits).",
-                plan_modifiers=[s.UseStateForUnknown()],
-            ),
+            "id": computed("The user's id (Kasm's `user_id`, 32 hex digits)."),
             "username": s.Attribute(
                 String,
                 required=True,
@@ -155,20 +153,8 @@ class UserResource(Resource):
                 description="Change this number to send password_wo again.",
             ),
             **_PROFILE,
-            "locked": s.Attribute(
-                Bool,
-                optional=True,
-                computed=True,
-                default=False,
-                description="Whether the user is locked out.",
-            ),
-            "disabled": s.Attribute(
-                Bool,
-                optional=True,
-                computed=True,
-                default=False,
-                description="Whether the user is disabled.",
-            ),
+            "locked": _flag("Whether the user is locked out."),
+            "disabled": _flag("Whether the user is disabled."),
             "groups": s.Attribute(
                 Set(String),
                 optional=True,
@@ -263,7 +249,12 @@ class UserResource(Resource):
             ) from e
         except errors.KasmError as e:
             raise DiagnosticError("Could not create the Kasm user", explain(e), ("username",)) from e
-        try:
+        with rollback_on_failure(
+            lambda: self._delete(data, created.user_id),
+            what=f"The user {created.username} ({created.user_id})",
+            state={**plan, "id": created.user_id, "groups": [], "authorized_images": [], "attributes": {}},
+            summary="Could not create the Kasm user",
+        ):
             if wanted is not None:
                 current = {g.group_id for g in created.groups}
                 self._change_groups(data, created.user_id, set(wanted) - current, set())
@@ -271,9 +262,6 @@ class UserResource(Resource):
             with api_errors("Could not read the new Kasm user"):
                 user = data.client.users.get(created.user_id)
                 return self._state(data, user, plan)
-        except BaseException as failure:
-            self._undo_create(data, created, plan, failure)
-            raise
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
         data = kasm(ctx)
@@ -346,26 +334,20 @@ class UserResource(Resource):
 
     def delete(self, ctx: ResourceContext, state: dict[str, Any]) -> None:
         data = kasm(ctx)
-        with data.writing(), api_errors("Could not delete the Kasm user"):
-            # force: Kasm may still list the user's ending sessions for a while.
-            data.client.users.delete(state["id"], force=True, missing_ok=True)
+        with api_errors("Could not delete the Kasm user"):
+            self._delete(data, state["id"])
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
-        text = import_id.strip()
-        if text.startswith("username:"):
-            name = text[len("username:") :]
-            if not name.strip():
-                raise DiagnosticError("Invalid import ID", _IMPORT_HELP)
-            wanted = _username_key(name)
-            with api_errors("Could not list the Kasm users"):
-                found = next((u for u in self._all_users(kasm(ctx)) if u.username == wanted), None)
-            if found is None:
-                raise DiagnosticError("User not found", f'Kasm has no user named "{wanted}".')
-            # The given spelling is kept (read keeps it while it matches case-insensitively).
-            return {"id": found.user_id, "username": name}
-        if not is_kasm_id(text):
-            raise DiagnosticError("Invalid import ID", f"{import_id!r} is not a user id. {_IMPORT_HELP}")
-        return {"id": normalize_id(text, "id")}
+        parsed = parse_import_id(import_id, [("id",)], {"username": "username"})
+        if parsed.value is None:
+            return parsed.ids
+        wanted = _username_key(parsed.value)
+        with api_errors("Could not list the Kasm users"):
+            found = next((u for u in self._all_users(kasm(ctx)) if u.username == wanted), None)
+        if found is None:
+            raise DiagnosticError("User not found", f'Kasm has no user named "{wanted}".')
+        # The given spelling is kept (read keeps it while it matches case-insensitively).
+        return {"id": found.user_id, "username": parsed.value}
 
     # --- helpers ----------------------------------------------------------------------------------
 
@@ -464,20 +446,10 @@ class UserResource(Resource):
         return None, ()
 
     @staticmethod
-    def _undo_create(data: KasmData, created: User, plan: Mapping[str, Any], failure: BaseException) -> None:
-        """Delete the user a failed create made; if even that fails, keep it in state (tainted)."""
-        try:
-            with data.writing():
-                data.client.users.delete(created.user_id, force=True, missing_ok=True)
-        except errors.KasmError as e:
-            summary = failure.summary if isinstance(failure, DiagnosticError) else "Could not create the Kasm user"
-            detail = failure.detail if isinstance(failure, DiagnosticError) else str(failure)
-            raise DiagnosticError(
-                summary,
-                f"{detail}\n\nThe user {created.username} ({created.user_id}) was created but could not be "
-                f"deleted again ({explain(e)}); it is kept in state, tainted, so Terraform replaces it.",
-                state={**plan, "id": created.user_id, "groups": [], "authorized_images": [], "attributes": {}},
-            ) from failure
+    def _delete(data: KasmData, user_id: str) -> None:
+        with data.writing():
+            # force: Kasm may still list the user's ending sessions for a while.
+            data.client.users.delete(user_id, force=True, missing_ok=True)
 
     def _state(self, data: KasmData, user: User, prior: Mapping[str, Any]) -> dict[str, Any]:
         """The state for ``user``; ``prior`` (state or plan) supplies the spellings to keep."""

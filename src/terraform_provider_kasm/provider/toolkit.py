@@ -1,0 +1,287 @@
+"""The provider toolkit: the mechanisms resource files are built from, so that each holds only what
+is its own (DESIGN.md, "How to add an object type").
+
+* :func:`computed`: a computed attribute (kept from the prior state unless ``stable=False``).
+* :func:`keep_spelling` / :func:`keep_id_spelling`: the configured spelling of a value while it
+  names what Kasm has (``" John"`` vs ``"John"``, a dashed vs a plain id).
+* :func:`parse_import_id`: one parser for the ``<id>``, ``<a>:<b>`` and ``name:<x>`` import forms.
+* :func:`rollback_on_failure`: a create's later steps; if one fails the create is undone, and if
+  the undo fails too the object is kept in state (tainted) with a diagnostic saying so.
+  :func:`partial_state` records what an update already changed when a later step fails.
+* :class:`LinkResource`: "A is linked to B" types (``kasm_group_image``, ``kasm_group_membership``),
+  identified ``<a_id>:<b_id>``; a subclass gives only its schema texts and its Kasm calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..client import errors as kerr
+from ..tfplugin import schema as s
+from ..tfplugin.diagnostics import DiagnosticError
+from ..tfplugin.resource import Resource, ResourceContext
+from ..tfplugin.types import UNKNOWN, String
+from .context import KasmData, kasm
+from .helpers import api_errors, explain, gone_if_missing, is_kasm_id, normalize_id, reference_id
+
+# --- schema --------------------------------------------------------------------------------------
+
+
+def computed(markdown: str, *, sensitive: bool = False, stable: bool = True, type_: Any = String) -> s.Attribute:
+    """A computed attribute described in markdown (the plain text drops the backticks). ``stable``:
+    nothing changes it in place, so a plan keeps the prior value instead of "known after apply"."""
+    return s.Attribute(
+        type_,
+        computed=True,
+        sensitive=sensitive,
+        plan_modifiers=[s.UseStateForUnknown()] if stable else [],
+        description=markdown.replace("`", ""),
+        markdown_description=markdown,
+    )
+
+
+# --- spellings -----------------------------------------------------------------------------------
+
+
+def keep_spelling(prior: Any, remote: Any, key: Callable[[Any], Any]) -> Any:
+    """``prior`` (the configured spelling) while ``key`` says it is the same as Kasm's ``remote``,
+    else ``remote``: Kasm's normalisation never shows as a perpetual diff."""
+    return prior if key(prior) == key(remote) else remote
+
+
+def _id_key(value: Any) -> str | None:
+    return normalize_id(value, "id") if isinstance(value, str) and is_kasm_id(value) else None
+
+
+def keep_id_spelling(prior: Any, remote: str | None) -> Any:
+    """The configured spelling of an id (dashes, upper case) while it names ``remote``."""
+    if _id_key(prior) is None:
+        return remote
+    return keep_spelling(prior, remote, _id_key)
+
+
+# --- import ids ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportId:
+    """A parsed import id: ``ids`` (part name → 32-hex id) for the id forms, or ``prefix`` and
+    ``value`` for a ``<prefix>:<value>`` form (``name:Developers``, ``username:jdoe``)."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    prefix: str | None = None
+    value: str | None = None
+
+
+def parse_import_id(
+    import_id: str, forms: Sequence[Sequence[str]], prefixes: Mapping[str, str] | None = None
+) -> ImportId:
+    """Parse ``import_id`` in one of ``forms`` (tuples of part names: ``[("id",)]``,
+    ``[("group_id", "image_id")]``, ``[("kasm_id",), ("user_id", "kasm_id")]``) or, with
+    ``prefixes`` (prefix → what follows it, e.g. ``{"name": "group name"}``), ``<prefix>:<value>``.
+
+    Anything else is one "Invalid import ID" error that lists every accepted form.
+    """
+    text = import_id.strip()
+    for prefix in prefixes or {}:
+        value = text[len(prefix) + 1 :]
+        if text.startswith(prefix + ":") and value.strip():
+            return ImportId(prefix=prefix, value=value)
+    pieces = text.split(":")
+    for parts in forms:
+        if len(pieces) == len(parts) and all(is_kasm_id(p) for p in pieces):
+            return ImportId(ids={n: normalize_id(p, n) for n, p in zip(parts, pieces, strict=True)})
+    accepted = [":".join(f"<{p}>" for p in parts) for parts in forms]
+    accepted += [f"{prefix}:<{what}>" for prefix, what in (prefixes or {}).items()]
+    raise DiagnosticError(
+        "Invalid import ID",
+        f"Expected {' or '.join(accepted)} (Kasm ids are 32 hex digits, dashes allowed), got {import_id!r}.",
+    )
+
+
+# --- failures after a create or an update ----------------------------------------------------------
+
+
+@contextmanager
+def rollback_on_failure(
+    undo: Callable[[], object], *, what: str, state: Mapping[str, Any], summary: str
+) -> Iterator[None]:
+    """The steps after a create. If one fails, ``undo()`` removes what the create made and the
+    failure is raised as it was. If the undo fails too, the failure is raised with ``state`` (the
+    object as far as known, its computed values null) so Terraform keeps it, tainted, and
+    replaces it next time: nothing is left on the server that no state knows about.
+
+    ``what`` names the object in the diagnostic ("The user jdoe (<id>)"); ``summary`` is used
+    when the failure is not a DiagnosticError.
+    """
+    try:
+        yield
+    except BaseException as failure:
+        try:
+            undo()
+        except kerr.KasmError as e:
+            diagnostic = failure if isinstance(failure, DiagnosticError) else None
+            raise DiagnosticError(
+                diagnostic.summary if diagnostic else summary,
+                f"{diagnostic.detail if diagnostic else failure}\n\n{what} was created but could not be "
+                f"removed again ({explain(e)}); it is kept in state, tainted, so Terraform replaces it.",
+                diagnostic.attribute if diagnostic else None,
+                state=dict(state),
+            ) from failure
+        raise
+
+
+@contextmanager
+def partial_state(state: Mapping[str, Any]) -> Iterator[None]:
+    """Steps after a change Kasm has already made: a DiagnosticError raised inside carries
+    ``state`` (what is true now), so Terraform records the change instead of the prior state."""
+    try:
+        yield
+    except DiagnosticError as e:
+        raise DiagnosticError(e.summary, e.detail, e.attribute, state=dict(state)) from e
+
+
+# --- link resources ------------------------------------------------------------------------------
+
+
+class LinkResource(Resource):
+    """One link between two Kasm objects, identified ``<a_id>:<b_id>`` (the two ``parts``), replaced
+    when either id changes (another spelling of the same id is no change).
+
+    A subclass sets ``type_name``, ``parts``, ``schema`` (from :meth:`link_schema`) and implements
+    :meth:`link`, :meth:`unlink` and :meth:`find`; optionally :meth:`check` (before the link is
+    made) and :meth:`keep_on_delete`.
+    """
+
+    #: The two id attributes, in the order of the resource id: ("group_id", "image_id").
+    parts: ClassVar[tuple[str, str]]
+    #: Read the link back after making it (the computed values come from the read).
+    read_after_create: ClassVar[bool] = True
+
+    # --- what a subclass implements ----------------------------------------------------------------
+
+    def check(self, data: KasmData, ids: dict[str, str]) -> None:
+        """Raise a DiagnosticError before anything is written (unknown objects, an existing link)."""
+
+    def link(self, data: KasmData, ids: dict[str, str]) -> None:
+        """Make the link in Kasm (inside ``data.writing()``); DiagnosticError on failure."""
+        raise NotImplementedError
+
+    def unlink(self, data: KasmData, ids: dict[str, str]) -> None:
+        """Remove the link in Kasm; NotFound (already gone) is handled by the caller."""
+        raise NotImplementedError
+
+    def find(self, data: KasmData, ids: dict[str, str]) -> dict[str, Any] | None:
+        """The link's computed values (``{}`` when it has none), or None when it does not exist."""
+        raise NotImplementedError
+
+    def keep_on_delete(self, ids: dict[str, str]) -> bool:
+        """True for links Kasm itself made and that destroy leaves alone."""
+        return False
+
+    # --- the resource ------------------------------------------------------------------------------
+
+    @classmethod
+    def link_schema(
+        cls,
+        type_name: str,
+        parts: tuple[str, str],
+        markdown: str,
+        references: Mapping[str, tuple[str, str]],
+        extra: Mapping[str, s.Attribute] | None = None,
+    ) -> s.Schema:
+        """The schema: ``id`` (``<a>:<b>``), the two reference ids (``references``: part → (markdown,
+        what a change means)) and ``extra`` computed attributes. The import line is appended."""
+        key = ":".join(f"<{p}>" for p in parts)
+        first = markdown.split("\n\n", 1)[0]
+        return s.Schema(
+            description=first.replace("`", "").replace("*", ""),
+            markdown_description=f"{markdown}\n\nImport with `terraform import {type_name}.x {key}`.",
+            attributes={
+                "id": computed(f"`{key}`, both as 32 hex digits."),
+                **{p: reference_id(*references[p]) for p in parts},
+                **(extra or {}),
+            },
+        )
+
+    def key(self, ids: Mapping[str, str]) -> str:
+        return ":".join(ids[p] for p in self.parts)
+
+    def _ids(self, values: Mapping[str, Any]) -> dict[str, str]:
+        return {p: normalize_id(values[p], p) for p in self.parts}
+
+    def already_linked(self, ids: Mapping[str, str], summary: str, detail: str, attribute: str) -> DiagnosticError:
+        """The error for a link that exists already: it is never adopted silently."""
+        return DiagnosticError(
+            summary,
+            f"{detail} Manage it with Terraform by importing it: terraform import <address> {self.key(ids)}",
+            (attribute,),
+        )
+
+    def create(self, ctx: ResourceContext, plan: dict[str, Any]) -> dict[str, Any]:
+        data = kasm(ctx)
+        ids = self._ids(plan)
+        self.check(data, ids)
+        with data.writing():
+            self.link(data, ids)
+        state = {**plan, "id": self.key(ids)}
+        if not self.read_after_create:
+            return state
+        # Kept in state if the link cannot be removed again: what is not known yet is null.
+        partial = {name: None if value is UNKNOWN else value for name, value in state.items()}
+        with rollback_on_failure(
+            lambda: self._unlink(data, ids),
+            what=f"The link {self.key(ids)}",
+            state=partial,
+            summary=f"Could not read the new {self.type_name}",
+        ):
+            with api_errors(f"Could not read the new {self.type_name}"):
+                values = self.find(data, ids)
+            if values is None:
+                # Kasm answered success; not finding the link now is a Kasm fault, not a delay.
+                raise DiagnosticError(
+                    "Link not listed", f"Kasm accepted the link {self.key(ids)} but does not list it."
+                )
+        return {**state, **values}
+
+    def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
+        data = kasm(ctx)
+        ids = self._ids(state)
+        with api_errors(f"Could not read the {self.type_name}"):
+            values = self.find(data, ids)
+        return None if values is None else {**state, **values, "id": self.key(ids)}
+
+    def update(self, ctx: ResourceContext, prior: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
+        # Reached only when an id is respelled (dashes added or removed): the link is unchanged.
+        return {**prior, **{p: plan[p] for p in self.parts}}
+
+    def _unlink(self, data: KasmData, ids: dict[str, str]) -> None:
+        with data.writing():
+            gone_if_missing(lambda: self.unlink(data, ids))
+
+    def delete(self, ctx: ResourceContext, state: dict[str, Any]) -> None:
+        data = kasm(ctx)
+        ids = self._ids(state)
+        if self.keep_on_delete(ids):
+            return
+        with api_errors(f"Could not remove the {self.type_name}"):
+            self._unlink(data, ids)
+
+    def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
+        ids = parse_import_id(import_id, [self.parts]).ids
+        return {"id": self.key(ids), **ids}
+
+
+__all__ = [
+    "ImportId",
+    "LinkResource",
+    "computed",
+    "keep_id_spelling",
+    "keep_spelling",
+    "parse_import_id",
+    "partial_state",
+    "rollback_on_failure",
+]
