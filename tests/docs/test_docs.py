@@ -77,8 +77,9 @@ def test_every_type_has_a_page_and_examples() -> None:
             missing.append(f"docs/{source.path} (page of {source.type_name})")
         if not source.example.is_file():
             missing.append(str(source.example.relative_to(REPO_ROOT)))
-        if source.import_example is not None and not source.import_example.is_file():
-            missing.append(str(source.import_example.relative_to(REPO_ROOT)))
+        for path in (source.import_example, source.import_block_example):
+            if path is not None and not path.is_file():
+                missing.append(str(path.relative_to(REPO_ROOT)))
     assert not missing, "missing documentation files:\n" + "\n".join(missing)
 
 
@@ -137,6 +138,38 @@ def test_import_examples_match_the_resource(resource: object) -> None:
             assert state.get("id"), f"import_state({import_id!r}) gave no id: {state}"
 
 
+_IMPORT_BLOCK = re.compile(r'^import \{\n  to = (\S+)\n  id = "([^"]+)"\n\}$', re.M)
+
+
+@pytest.mark.parametrize("resource", provider_factory().get_resources(), ids=lambda r: r.type_name)
+def test_import_block_examples_match_the_resource(resource: object) -> None:
+    """Each import-by-string-id.tf block imports into a resource of the example, with an ID of a form
+    import_state accepts, and its page shows it beside the terraform import command."""
+    from terraform_provider_kasm.tfplugin.resource import Resource
+
+    assert isinstance(resource, Resource)
+    folder = EXAMPLES / "resources" / resource.type_name
+    text = (folder / "import-by-string-id.tf").read_text()
+    declared = set(re.findall(rf'^resource "{resource.type_name}" "([^"]+)"', (folder / "resource.tf").read_text(), re.M))
+    blocks = _IMPORT_BLOCK.findall(text)
+    assert blocks and text.count("import {") == len(blocks), f"unexpected import blocks in {folder}: {text}"
+    for address, import_id in blocks:
+        type_name, _, name = address.partition(".")
+        assert type_name == resource.type_name and name in declared, address
+        state = resource.import_state(ResourceContext(type_name=resource.type_name), import_id)
+        assert state.get("id"), f"import_state({import_id!r}) gave no id: {state}"
+    page = next(s for s in page_sources(provider_factory(), EXAMPLES) if s.type_name == resource.type_name)
+    rendered = (DOCS / page.path).read_text()
+    section = rendered[rendered.index("## Import") :]
+    assert "```terraform\n" + text.strip() in section and "terraform import " in section
+
+
+def _supports_import_blocks(tf: Terraform) -> bool:
+    version = json.loads(tf.run("version", "-json").stdout)["terraform_version"]
+    major, minor = (int(part) for part in version.split(".")[:2])
+    return (major, minor) >= (1, 5)
+
+
 def example_dirs() -> list[Path]:
     return sorted({p.parent for p in EXAMPLES.rglob("*.tf")})
 
@@ -161,10 +194,13 @@ def test_examples_pass_terraform_validate(
 
     dirs = example_dirs()
     assert {d.relative_to(EXAMPLES).parts[0] for d in dirs} >= {"provider", "resources", "data-sources", "workflow"}
+    import_blocks = _supports_import_blocks(init)
     workdirs = []
     for example in dirs:
         tf = terraform(env=env, name=example.relative_to(EXAMPLES).as_posix().replace("/", "-"))
         for tf_file in example.glob("*.tf"):
+            if tf_file.name.startswith("import-") and not import_blocks:
+                continue  # an import {} block needs Terraform >= 1.5
             shutil.copy(tf_file, tf.workdir)
         shutil.copy(init.workdir / ".terraform.lock.hcl", tf.workdir)
         workdirs.append((example, tf))

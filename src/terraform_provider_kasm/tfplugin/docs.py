@@ -77,6 +77,8 @@ class PageSource:
     schema: Schema
     example: Path
     import_example: Path | None = None
+    #: An ``import {}`` block (Terraform >= 1.5), tfplugindocs' ``import-by-string-id.tf``.
+    import_block_example: Path | None = None
 
 
 def page_name(provider: Provider, type_name: str) -> str:
@@ -102,6 +104,7 @@ def page_sources(provider: Provider, examples_dir: Path) -> list[PageSource]:
                 resource.schema,
                 folder / "resource.tf",
                 folder / "import.sh",
+                folder / "import-by-string-id.tf",
             )
         )
     for data_source in sorted(provider.get_data_sources(), key=lambda d: d.type_name):
@@ -171,20 +174,32 @@ def _render_page(source: PageSource, project: str, extra: str | None) -> str:
 
     if source.kind == "provider":
         out += _render_environment(schema)
-    if source.import_example is not None:
-        imports = _read(source.import_example)
-        if imports is not None:
-            out += [
-                "## Import",
-                "",
-                "Existing objects are brought under management with `terraform import` and the ID shown here:",
-                "",
-                "```shell",
-                imports,
-                "```",
-                "",
-            ]
+    out += _render_import(source)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _render_import(source: PageSource) -> list[str]:
+    """The Import section: the ``import {}`` block (Terraform >= 1.5) and the ``terraform import``
+    command (every version), each with the ID forms the examples show."""
+    block = _read(source.import_block_example) if source.import_block_example is not None else None
+    command = _read(source.import_example) if source.import_example is not None else None
+    if block is None and command is None:
+        return []
+    out = ["## Import", ""]
+    if block is not None:
+        out += [
+            "In Terraform v1.5.0 and later, an `import` block brings an existing object under management "
+            "with the ID shown here:",
+            "",
+            "```terraform",
+            block,
+            "```",
+            "",
+        ]
+    if command is not None:
+        lead = "With any Terraform version, the" if block is not None else "The"
+        out += [f"{lead} `terraform import` command takes the same ID:", "", "```shell", command, "```", ""]
+    return out
 
 
 def _read(path: Path) -> str | None:

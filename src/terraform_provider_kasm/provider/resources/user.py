@@ -183,12 +183,16 @@ class UserResource(Resource):
                     "import until configured."
                 ),
             ),
+            # Optional only so that `lifecycle { ignore_changes = [authorized_images] }` (the kasm_images
+            # workflow pattern) draws no "Redundant ignore_changes element" warning; setting it is an error.
             "authorized_images": s.Attribute(
                 Set(String),
+                optional=True,
                 computed=True,
                 description=(
                     "Ids of the enabled images the user may launch: those authorised for any of the "
-                    "user's groups (All Users included)."
+                    "user's groups (All Users included). Read from Kasm; it cannot be set, since Kasm "
+                    "grants images only through groups (kasm_group_image)."
                 ),
             ),
         },
@@ -197,6 +201,15 @@ class UserResource(Resource):
     # --- plan -------------------------------------------------------------------------------------
 
     def validate_config(self, ctx: ResourceContext, config: dict[str, Any], diags: Diagnostics) -> None:
+        if config.get("authorized_images") is not None:
+            diags.error(
+                "authorized_images cannot be set",
+                "Kasm grants images to users only through their groups, so kasm_user.authorized_images is "
+                "read from Kasm, never written. Remove it from the configuration and authorize the image "
+                "for one of the user's groups instead: resource \"kasm_group_image\" with that group_id "
+                "and image_id.",
+                ("authorized_images",),
+            )
         if config.get("password") is not None and config.get("password_wo") is not None:
             diags.error(
                 "Conflicting passwords",
