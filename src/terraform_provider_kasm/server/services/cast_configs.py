@@ -13,10 +13,9 @@ from ..errors import KasmError
 from ..ids import parse_id
 from ..models.cast_configs import CastConfigOut
 from ..storage.tables import CastConfig, Group, Image
-from .common import as_int, kasm_time, parse_multiline, target, truncated
+from .common import MISSING_DOT, as_int, kasm_time, parse_multiline, target, truncated
 from .licenses import effective_license
 
-MISSING = "Invalid Request. Missing required parameters"
 BOOL_FIELDS = (
     "limit_sessions",
     "limit_ips",
@@ -74,7 +73,7 @@ def _licensed(call: KasmCall) -> None:
 
 def _find(call: KasmCall, value: Any) -> CastConfig:
     if not value:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_DOT, 400)
     config_id = parse_id(value)
     config = call.db.get(CastConfig, config_id) if config_id else None
     if config is None:
@@ -172,7 +171,7 @@ def create_cast_config(call: KasmCall) -> dict[str, Any]:
     _licensed(call)
     spec = target(call.body, "target_cast_config")
     if spec is None or not spec.get("key"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_DOT, 400)
     config = CastConfig(key=truncated(spec["key"], 255), options={})
     _apply(call, config, spec)
     _check_unique(call, config)
@@ -185,7 +184,7 @@ def update_cast_config(call: KasmCall) -> dict[str, Any]:
     _licensed(call)
     spec = target(call.body, "target_cast_config")
     if spec is None:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_DOT, 400)
     config = _find(call, spec.get("cast_config_id"))
     if spec.get("key"):
         config.key = truncated(spec["key"], 255)

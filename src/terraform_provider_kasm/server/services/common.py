@@ -60,19 +60,29 @@ def as_float(value: Any) -> float:
     return result
 
 
-def truncated(value: Any, length: int) -> str:
-    """`value[:length]` as Kasm does it (a non-string is an unhandled error there)."""
-    if not isinstance(value, str):
-        raise KasmCrash(f"slicing {type(value).__name__}")
-    return value[:length]
-
-
-def optional_text(value: Any) -> str | None:
+def text(value: Any, length: int | None = None, *, strip: bool = False) -> str | None:
+    """A text field as Kasm stores it: None stays None, anything but a string is an unhandled error
+    there (it calls `.strip()` or slices it); stripped if asked, then cut to `length`."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise KasmCrash(f"text column given {type(value).__name__}")
-    return value
+        raise KasmCrash(f"text field given {type(value).__name__}")
+    if strip:
+        value = value.strip()
+    return value if length is None else value[:length]
+
+
+def truncated(value: Any, length: int) -> str:
+    """`value[:length]` of a field Kasm requires (None is an unhandled error too)."""
+    result = text(value, length)
+    if result is None:
+        raise KasmCrash("slicing None")
+    return result
+
+
+# Kasm's two spellings of the same error, each used by its own handlers.
+MISSING_COLON = "Invalid Request: Missing required parameters"
+MISSING_DOT = "Invalid Request. Missing required parameters"
 
 
 def target(body: dict[str, Any], key: str) -> dict[str, Any] | None:

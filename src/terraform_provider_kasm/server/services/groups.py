@@ -37,12 +37,8 @@ from ..storage.tables import (
     User,
     UserGroup,
 )
-from .common import as_float, as_int, insert_unique, target
+from .common import MISSING_COLON, MISSING_DOT, as_float, as_int, insert_unique, target, text
 from .users import find_user
-
-MISSING_DOT = "Invalid Request. Missing required parameters"
-MISSING_COLON = "Invalid Request: Missing required parameters"
-
 
 # --- access -----------------------------------------------------------------------------------------
 
@@ -139,14 +135,6 @@ def get_groups(call: KasmCall) -> dict[str, Any]:
     return {"groups": listed}
 
 
-def _text(value: Any, length: int | None = None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise KasmCrash("expected a string")
-    return value[:length] if length else value
-
-
 def create_group(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_group")
     if spec is None or spec.get("name") is None or spec.get("priority") is None:
@@ -154,7 +142,7 @@ def create_group(call: KasmCall) -> dict[str, Any]:
     if "group_mappings" in spec:
         # Kasm 1.15 reads it as `target_group("group_mappings")`: a TypeError.
         raise KasmCrash("'dict' object is not callable")
-    name = _text(spec["name"], 255) or ""
+    name = text(spec["name"], 255) or ""
     if call.db.scalars(select(Group.group_id).where(Group.name == name)).first() is not None:
         raise KasmError(f"Group ({name}) already exists")
     priority = spec["priority"]
@@ -167,7 +155,7 @@ def create_group(call: KasmCall) -> dict[str, Any]:
     group = Group(
         name=name,
         is_system=False,
-        description=_text(spec.get("description")),
+        description=text(spec.get("description")),
         priority=value,
         program_data={},
         group_metadata=spec.get("group_metadata") if spec.get("group_metadata") is not None else {},
@@ -191,9 +179,9 @@ def update_group(call: KasmCall) -> dict[str, Any]:
         raise KasmError("User not authorized to modify the target group.", 401)
     # Only the fields given (not null) change; 1.15 checks neither the name nor the priority here.
     if spec.get("name") is not None:
-        group.name = _text(spec["name"], 255) or ""
+        group.name = text(spec["name"], 255) or ""
     if spec.get("description") is not None:
-        group.description = _text(spec["description"])
+        group.description = text(spec["description"])
     if spec.get("priority") is not None:
         group.priority = as_int(spec["priority"])
     if spec.get("group_metadata") is not None:
@@ -417,21 +405,21 @@ def get_settings_group(call: KasmCall) -> dict[str, Any]:
 def _setting_value(value_type: str, value: Any) -> str:
     """Validate a setting value by type (Kasm's rules) and return it as the stored string."""
     if isinstance(value, str):
-        text = value
+        stored = value
     elif isinstance(value, dict | list):
-        text = json.dumps(value)
+        stored = json.dumps(value)
     else:
-        text = str(value)
+        stored = str(value)
     try:
         if value_type == "int":
-            int(text)
+            int(stored)
         elif value_type == "float":
-            as_float(text)
-        elif value_type in ("json", "json_pass") or (value_type == "usage_limit" and text):
-            json.loads(text)
+            as_float(stored)
+        elif value_type in ("json", "json_pass") or (value_type == "usage_limit" and stored):
+            json.loads(stored)
     except (ValueError, KasmCrash) as exc:
         raise KasmError(f"Invalid value type or value {exc}") from exc
-    return text
+    return stored
 
 
 def _group_for_setting(call: KasmCall) -> tuple[Group, dict[str, Any]]:

@@ -19,13 +19,14 @@ from ..permissions import Permission
 from ..storage.db import ReadCache
 from ..storage.tables import CastConfig, Image, Kasm, Zone, utcnow
 from .common import (
+    MISSING_COLON,
     SANITIZED,
     as_float,
     as_int,
     is_sanitized,
-    optional_text,
     parse_multiline,
     target,
+    text,
     truncated,
 )
 
@@ -94,7 +95,6 @@ RESOURCE_FIELDS = (
     "exec_config",
 )
 PROFILE_BIND = {"mode": "rw", "bind": "/home/kasm-user", "required": True, "gid": 1000, "uid": 1000}
-MISSING = "Invalid Request: Missing required parameters"
 
 
 def image_out(image: Image, now: datetime) -> dict[str, Any]:
@@ -290,15 +290,15 @@ def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str,
             setattr(image, key, truncated(spec[key], 255))
     for key in ("description", "notes"):
         if spec.get(key) is not None:
-            setattr(image, key, optional_text(spec[key]))
+            setattr(image, key, text(spec[key]))
     if spec.get("docker_token") is not None and not is_sanitized(spec["docker_token"]):
-        image.docker_token = optional_text(spec["docker_token"]) or None
+        image.docker_token = text(spec["docker_token"]) or None
     # Assigned whether or not they were sent (so omitting them clears them), as in Kasm 1.15.
-    image.docker_registry = _optional_truncated(spec.get("docker_registry"))
-    image.docker_user = _optional_truncated(spec.get("docker_user"))
-    image.hash = _optional_truncated(spec.get("hash"))
+    image.docker_registry = text(spec.get("docker_registry"), 255)
+    image.docker_user = text(spec.get("docker_user"), 255)
+    image.hash = text(spec.get("hash"), 255)
     image.server_id = _id_or_none(spec.get("server_id"))
-    image.persistent_profile_path = _optional_truncated(spec.get("persistent_profile_path"))
+    image.persistent_profile_path = text(spec.get("persistent_profile_path"))
     image.hidden = bool(spec.get("hidden"))
     image.gpu_count = as_int(spec.get("gpu_count") or 0)
     if "filter_policy" in parsed:
@@ -347,14 +347,10 @@ def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str,
         image.categories = parsed["categories"]
 
 
-def _optional_truncated(value: Any) -> str | None:
-    return None if value is None else truncated(value, 255)
-
-
 def create_image(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_image")
     if spec is None:
-        raise KasmError(MISSING)
+        raise KasmError(MISSING_COLON)
     parsed = _validate(call, spec)
     image = Image(
         cores=1.0,
@@ -388,7 +384,7 @@ def create_image(call: KasmCall) -> dict[str, Any]:
 def update_image(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_image")
     if spec is None or not spec.get("image_id"):
-        raise KasmError(MISSING)
+        raise KasmError(MISSING_COLON)
     image_hex = parse_id(spec["image_id"])
     image = call.db.get(Image, image_hex) if image_hex else None
     if image is None:
@@ -436,7 +432,7 @@ def _differs(image: Image, key: str, value: Any) -> bool:
 def delete_image(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_image")
     if spec is None or not spec.get("image_id"):
-        raise KasmError(MISSING)
+        raise KasmError(MISSING_COLON)
     image_hex = parse_id(spec["image_id"])
     image = call.db.get(Image, image_hex) if image_hex else None
     if image is None:

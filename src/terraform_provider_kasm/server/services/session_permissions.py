@@ -14,10 +14,9 @@ from ..errors import KasmError
 from ..ids import parse_id
 from ..models.session_permissions import SessionPermissionOut
 from ..storage.tables import Kasm, SessionPermission, User
-from .common import target
+from .common import MISSING_COLON, target
 from .sessions import add_session_permission
 
-MISSING = "Invalid Request: Missing required parameters"
 ACCESS = ("r", "rw", "rwo")
 
 
@@ -35,13 +34,13 @@ def permission_out(permission: SessionPermission) -> dict[str, Any]:
 def _spec(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_session_permissions")
     if spec is None:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     return spec
 
 
 def _kasm(call: KasmCall, spec: dict[str, Any]) -> Kasm:
     if not spec.get("kasm_id"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     kasm_id = parse_id(spec["kasm_id"])
     kasm = call.db.get(Kasm, kasm_id) if kasm_id else None
     if kasm is None:
@@ -65,12 +64,12 @@ def set_session_permissions(call: KasmCall) -> dict[str, Any]:
     kasm = _kasm(call, spec)
     entries = spec.get("session_permissions")
     if not isinstance(entries, list) or not entries:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     existing = {p.user_id: p for p in _of_kasm(call, kasm)}
     changed: list[SessionPermission] = []
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("user_id") or "access" not in entry:
-            raise KasmError(MISSING, 400)
+            raise KasmError(MISSING_COLON, 400)
         user_id = parse_id(entry["user_id"])
         user = call.db.get(User, user_id) if user_id else None
         if user is None:
@@ -89,7 +88,7 @@ def set_all_session_permissions(call: KasmCall) -> dict[str, Any]:
     spec = _spec(call)
     kasm = _kasm(call, spec)
     if "access" not in spec:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     access = _access(spec["access"])
     permissions = _of_kasm(call, kasm)
     for permission in permissions:
@@ -108,7 +107,7 @@ def get_session_permissions(call: KasmCall) -> dict[str, Any]:
             given = True
             query = query.where(column == (parse_id(spec[key]) or ""))
     if not given:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     rows = call.db.scalars(query.order_by(SessionPermission.session_permission_id))
     return {"session_permissions": [permission_out(p) for p in rows]}
 
@@ -118,7 +117,7 @@ def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
     kasm = _kasm(call, spec)
     user_ids = spec.get("user_ids")
     if not isinstance(user_ids, list) or not user_ids:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     existing = {p.user_id: p for p in _of_kasm(call, kasm)}
     doomed = []
     for value in user_ids:

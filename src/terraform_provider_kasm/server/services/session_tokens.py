@@ -12,10 +12,8 @@ from ..errors import KasmError
 from ..ids import parse_id
 from ..models.session_tokens import SessionTokenOut
 from ..storage.tables import SessionToken, User, utcnow
-from .common import kasm_time, target
+from .common import MISSING_COLON, kasm_time, target
 from .users import SESSION_LIFETIME_SECONDS, find_user, new_session_token
-
-MISSING = "Invalid Request: Missing required parameters"
 
 
 def token_out(token: SessionToken) -> dict[str, Any]:
@@ -29,7 +27,7 @@ def token_out(token: SessionToken) -> dict[str, Any]:
 def _target_user(call: KasmCall) -> User:
     spec = target(call.body, "target_user")
     if spec is None or not spec.get("user_id"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     user = find_user(call.db, {"user_id": spec["user_id"]})
     if user is None:
         raise KasmError(f"No user found with id: ({spec['user_id']})", 400)
@@ -39,7 +37,7 @@ def _target_user(call: KasmCall) -> User:
 def _target_token(call: KasmCall) -> SessionToken:
     spec = target(call.body, "target_session_token")
     if spec is None or not spec.get("session_token"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     value = spec["session_token"]
     token_id = parse_id(value)
     token = call.db.get(SessionToken, token_id) if token_id else None

@@ -95,7 +95,6 @@ CLIENT_SETTINGS_BOOL = (
     "lock_sharing_video_mode",
     "enable_webp",
 )
-MISSING = "Invalid Request: Missing required parameters"
 
 
 # --- lifecycle --------------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ from ..errors import KasmError
 from ..ids import parse_id
 from ..models.staging_configs import StagingConfigOut
 from ..storage.tables import Image, Kasm, StagingConfig, Zone
-from .common import as_float, as_int, target
+from .common import MISSING_DOT, as_float, as_int, target
 from .licenses import effective_license
 
-MISSING = "Invalid Request. Missing required parameters"
 REQUIRED = ("zone_id", "image_id", "num_sessions", "expiration")
 FLAGS = (
     "allow_kasm_audio",
@@ -65,7 +64,7 @@ def _licensed(call: KasmCall) -> None:
 def _find(call: KasmCall) -> tuple[StagingConfig, dict[str, Any]]:
     spec = target(call.body, "target_staging_config")
     if spec is None or not spec.get("staging_config_id"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_DOT, 400)
     config_id = parse_id(spec["staging_config_id"])
     config = call.db.get(StagingConfig, config_id) if config_id else None
     if config is None:
@@ -128,7 +127,7 @@ def create_staging_config(call: KasmCall) -> dict[str, Any]:
     _licensed(call)
     spec = target(call.body, "target_staging_config")
     if spec is None or any(spec.get(key) in (None, "") for key in REQUIRED):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_DOT, 400)
     config = StagingConfig(options={})
     _apply(call, config, spec)
     _check_unique(call, config)

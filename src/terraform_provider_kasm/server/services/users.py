@@ -40,10 +40,9 @@ from ..storage.tables import (
     UserGroup,
     utcnow,
 )
-from .common import as_int, kasm_time, target
+from .common import MISSING_COLON, as_int, kasm_time, target, text
 from .group_settings import setting_bool
 
-MISSING = "Invalid Request: Missing required parameters"
 SESSION_LIFETIME_SECONDS = 86400
 SPECIAL_CHARACTERS = set(" !#@$%&'()*+,-./[\\]^_`{|}~\"")
 SORTABLE = {
@@ -230,30 +229,13 @@ def user_detail_out(call: KasmCall, user: User) -> dict[str, Any]:
 # --- endpoints --------------------------------------------------------------------------------------
 
 
-def _short(value: Any) -> str | None:
-    """Names, phone and organisation: stripped and truncated to 64."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise KasmCrash("expected a string")
-    return value.strip()[:64]
-
-
-def _text(value: Any, length: int = 255) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise KasmCrash("expected a string")
-    return value[:length]
-
-
 def create_user(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_user")
     if spec is None or not spec.get("username"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     username = normalise_username(spec["username"])
     if not username:
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     db = call.db
     if db.scalar(select(User.user_id).where(User.username == username)) is not None:
         raise KasmError(f"Error creating user ({username}): (User already exists)", 400)
@@ -277,11 +259,11 @@ def create_user(call: KasmCall) -> dict[str, Any]:
             username,
             password or None,
             realm=realm,
-            first_name=_short(spec.get("first_name")),
-            last_name=_short(spec.get("last_name")),
-            phone=_short(spec.get("phone")),
-            organization=_short(spec.get("organization")),
-            notes=_text(spec.get("notes"), 10_000),
+            first_name=text(spec.get("first_name"), 64, strip=True),
+            last_name=text(spec.get("last_name"), 64, strip=True),
+            phone=text(spec.get("phone"), 64, strip=True),
+            organization=text(spec.get("organization"), 64, strip=True),
+            notes=text(spec.get("notes"), 10_000),
             locked=bool(spec.get("locked")),
             disabled=bool(spec.get("disabled")),
             program_id=program_id,
@@ -430,10 +412,10 @@ def update_user(call: KasmCall) -> dict[str, Any]:
     user.username = normalise_username(spec["username"])
     for key in ("first_name", "last_name", "phone", "organization"):
         if spec.get(key) is not None:
-            setattr(user, key, _short(spec[key]))
+            setattr(user, key, text(spec[key], 64, strip=True))
     for key in ("notes",):
         if spec.get(key) is not None:
-            user.notes = _text(spec[key], 10_000)
+            user.notes = text(spec[key], 10_000)
     for key in (
         "city",
         "state",
@@ -444,9 +426,9 @@ def update_user(call: KasmCall) -> dict[str, Any]:
         "custom_attribute_3",
     ):
         if spec.get(key) is not None:
-            setattr(user, key, _text(spec[key]))
+            setattr(user, key, text(spec[key], 255))
     if spec.get("realm") is not None:
-        user.realm = _text(spec["realm"], 32) or "local"
+        user.realm = text(spec["realm"], 32) or "local"
     if spec.get("locked") is True:
         user.locked = True
     elif spec.get("locked") is False:
@@ -484,7 +466,7 @@ def delete_user(call: KasmCall) -> dict[str, Any]:
         raise KasmError("Invalid Request. 'force' option must be boolean")
     spec = target(body, "target_user")
     if spec is None or not spec.get("user_id"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     db = call.db
     user = find_user(db, {"user_id": spec["user_id"]})
     if user is None:
@@ -558,7 +540,7 @@ def attributes_out(attributes: UserAttributes) -> dict[str, Any]:
 def get_attributes(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_user")
     if spec is None or not (spec.get("user_id") or spec.get("username")):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     user = find_user(call.db, spec)
     if user is None:
         raise KasmError(f"No user found with name/id: ({spec.get('user_id') or spec.get('username')})", 400)
@@ -582,7 +564,7 @@ def update_user_attributes(call: KasmCall) -> dict[str, Any]:
             spec["ssh_private_key"], spec.get("ssh_passphrase")
         )
     elif "ssh_public_key" in spec:
-        attributes.ssh_public_key = _text(spec["ssh_public_key"], 100_000)
+        attributes.ssh_public_key = text(spec["ssh_public_key"], 100_000)
     if "default_image" in spec:
         value = spec["default_image"]
         attributes.default_image = None if value in (None, "") else parse_id(value)
@@ -597,7 +579,7 @@ def update_user_attributes(call: KasmCall) -> dict[str, Any]:
         )
     for key in ("theme", "preferred_language", "preferred_timezone"):
         if key in spec and spec[key] is not None:
-            setattr(attributes, key, _text(spec[key], 64))
+            setattr(attributes, key, text(spec[key], 64))
     call.db.flush()
     return {}
 
@@ -624,7 +606,7 @@ def _load_private_key(value: Any, passphrase: Any) -> tuple[str, str]:
 def get_login(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_user")
     if spec is None or not spec.get("user_id"):
-        raise KasmError(MISSING, 400)
+        raise KasmError(MISSING_COLON, 400)
     user = find_user(call.db, {"user_id": spec["user_id"]})
     if user is None:
         raise KasmError(f"No user found with id: ({spec['user_id']})", 400)

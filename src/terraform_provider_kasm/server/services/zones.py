@@ -17,9 +17,8 @@ from ..errors import KasmError
 from ..ids import parse_id
 from ..models.zones import ListedZoneOut, ZoneOut
 from ..storage.tables import Kasm, Zone
-from .common import as_int, target, truncated
+from .common import MISSING_DOT, as_int, target, truncated
 
-MISSING = "Invalid Request. Missing required parameters"
 AGENT_CORES = 16.0
 AGENT_MEMORY = 64_000_000_000
 AGENT_GPUS = 0
@@ -113,7 +112,7 @@ def _name_taken(call: KasmCall, name: str, zone_id: str | None = None) -> bool:
 def create_zone(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_zone")
     if spec is None or not spec.get("zone_name"):
-        raise KasmError(MISSING)
+        raise KasmError(MISSING_DOT)
     name = truncated(spec["zone_name"], 255)
     if _name_taken(call, name):
         raise KasmError(f"Zone ({name}) already exists")
@@ -127,7 +126,7 @@ def create_zone(call: KasmCall) -> dict[str, Any]:
 def update_zone(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_zone")
     if spec is None or not spec.get("zone_id"):
-        raise KasmError(MISSING)
+        raise KasmError(MISSING_DOT)
     zone_id = parse_id(spec["zone_id"])
     if zone_id is None:
         raise KasmError("Invalid Request. zone_id must be a uuid")
@@ -150,7 +149,7 @@ def update_zone(call: KasmCall) -> dict[str, Any]:
 def delete_zone(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_zone")
     if spec is None or not spec.get("zone_id"):
-        raise KasmError(MISSING)
+        raise KasmError(MISSING_DOT)
     zone_id = parse_id(spec["zone_id"])
     if zone_id is None:
         raise KasmError("Invalid Request: manager_id must be a uuid")
