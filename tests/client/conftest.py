@@ -12,6 +12,7 @@ import pytest
 
 from terraform_provider_kasm.client import KasmClient
 from terraform_provider_kasm.client.asgi import SyncASGITransport
+from tests.fixtures.kasm_server import external_server, local_only
 
 from .helpers import KEY, SECRET, FakeClock, Handler, Recorder
 
@@ -55,9 +56,13 @@ class LocalKasm:
 
     @property
     def faults(self) -> Any:
+        if self.app is None:
+            local_only("fault injection")
         return self.app.state.faults
 
     def call_counts(self) -> dict[str, int]:
+        if self.app is None:
+            local_only("call counts")
         counts: dict[str, int] = self.app.state.kasm.calls.snapshot()
         return counts
 
@@ -79,8 +84,13 @@ def local_kasm(request: pytest.FixtureRequest, kasm_server_shared: Any, clock: F
     faked (``clock.sleeps``); faults and call counts start empty; sessions left over are destroyed
     afterwards (the unlicensed server allows only a few at a time)."""
     server = kasm_server_shared
-    server.faults.clear()
-    server.app.state.kasm.calls.reset()
+    external = external_server() is not None
+    if external and request.param == "in_process":
+        pytest.skip("in-process needs the local server (KASM_TEST_BASE_URL points at another server)")
+    app = None if external else server.app
+    if app is not None:
+        server.faults.clear()
+        app.state.kasm.calls.reset()
     options: dict[str, Any] = {"sleep": clock.sleep, "jitter": lambda: 0.5, "read_timeout": 30.0}
     if request.param == "in_process":
         client = KasmClient("http://kasm.test", server.api_key, server.api_secret,
@@ -88,10 +98,11 @@ def local_kasm(request: pytest.FixtureRequest, kasm_server_shared: Any, clock: F
     else:
         client = KasmClient(server.base_url, server.api_key, server.api_secret, **options)
     try:
-        yield LocalKasm(client, server.app, request.param, server.api_key, server.api_secret,
+        yield LocalKasm(client, app, request.param, server.api_key, server.api_secret,
                         secrets.token_hex(3))
     finally:
-        server.faults.clear()
+        if app is not None:
+            server.faults.clear()
         for session in client.sessions.list():
             if session.user_id:
                 client.sessions.destroy(session.kasm_id, session.user_id, missing_ok=True)
