@@ -174,3 +174,186 @@ def test_destroy_plan() -> None:
 def test_null_write_only_and_paths() -> None:
     assert null_write_only(SCHEMA, config(password_wo="x"))["password_wo"] is None  # type: ignore[index]
     assert format_path(("a", 0, Key("k"), "b")) == 'a[0]["k"].b'
+
+
+# --- read-only and required attributes ---------------------------------------------------------------
+
+
+def test_read_only_and_required_attributes() -> None:
+    diags = Diagnostics()
+    validate(SCHEMA, config(name=None, status="x", id=UNKNOWN, rules=[{"port": 1, "uid": "u"}]), diags)
+    found = {format_path(d.attribute or ()): (d.summary, d.detail) for d in diags}
+    assert found["status"][0] == "Invalid Configuration for Read-Only Attribute"
+    assert "Remove the configuration line setting the value" in found["status"][1]
+    assert "id" in found  # an unknown value is a value too
+    assert "rules[0].uid" in found  # nested attributes as well
+    assert found["name"][0] == "Missing Configuration for Required Attribute"
+    assert "the name attribute" in found["name"][1]
+    assert len(diags) == 4
+
+
+# --- descriptions ------------------------------------------------------------------------------------
+
+
+def test_plain_description_is_derived_from_markdown() -> None:
+    attr = s.Attribute(
+        String, optional=True,
+        markdown_description="The **id** of a `kasm_group`, see [the docs](https://x.example/y) or *that*; password_wo_version stays.",
+    )
+    assert attr.description == "The id of a kasm_group, see the docs or that; password_wo_version stays."
+    assert attr.markdown_description and attr.markdown_description.startswith("The **id**")
+    assert s.Schema(markdown_description="# Title\nA `b`.").description == "Title\nA b."
+    assert s.Block(s.NestingMode.SINGLE, markdown_description="_x_").description == "x"
+    given = s.Attribute(String, optional=True, description="plain", markdown_description="**md**")
+    assert given.description == "plain"
+
+
+# --- config validators -------------------------------------------------------------------------------
+
+RULES = s.Schema(
+    attributes={
+        "password": s.Attribute(
+            String, optional=True, sensitive=True,
+            validators=[s.ConflictsWith("password_wo"), s.AtLeastOneOf("password_wo", on_create=True)],
+        ),
+        "password_wo": s.Attribute(String, optional=True, write_only=True),
+        "password_wo_version": s.Attribute(Number, optional=True, validators=[s.RequiredWith("password_wo")]),
+        "a": s.Attribute(String, optional=True, validators=[s.ExactlyOneOf("b")]),
+        "b": s.Attribute(String, optional=True),
+        "c": s.Attribute(String, optional=True),
+        "d": s.Attribute(String, optional=True),
+        "timeouts": s.Attribute(
+            nested=s.NestedAttributes(s.NestingMode.SINGLE, {"create": s.Attribute(String, optional=True)}),
+            optional=True,
+        ),
+    },
+    validators=[s.ConflictsWith("c", "d"), s.RequiredWith("d", ("timeouts", "create"))],
+)
+
+
+def rules(**values: Any) -> dict[tuple[str, ...], tuple[str, str]]:
+    cfg = RULES.empty_value()
+    cfg.update({"a": "x", **values})
+    diags = Diagnostics()
+    validate(RULES, cfg, diags)
+    return {tuple(str(p) for p in d.attribute or ()): (d.summary, d.detail) for d in diags}
+
+
+def plan_create(**values: Any) -> list[tuple[str, str]]:
+    cfg = RULES.empty_value()
+    cfg.update({"a": "x", **values})
+    diags = Diagnostics()
+    plan_resource_change(RULES, RULES.value_type, None, cfg, cfg, diags)
+    return [(d.summary, d.detail) for d in diags]
+
+
+def test_conflicts_with() -> None:
+    assert rules(password="p") == {}
+    assert rules(password="p", password_wo="q") == {
+        ("password",): (
+            "Invalid Attribute Combination",
+            'Attribute "password_wo" cannot be specified when "password" is specified. '
+            "Remove all but one of password, password_wo.",
+        )
+    }
+    # Unknown delays the check; null is absent.
+    assert rules(password="p", password_wo=UNKNOWN) == {}
+    assert rules(password=UNKNOWN, password_wo="q") == {}
+
+
+def test_required_with() -> None:
+    assert rules(password_wo_version=1, password_wo="q") == {}
+    assert rules(password_wo_version=1) == {
+        ("password_wo_version",): (
+            "Invalid Attribute Combination",
+            'Attribute "password_wo" must be specified when "password_wo_version" is specified. '
+            "Set password_wo as well, or remove password_wo_version.",
+        )
+    }
+    assert rules(password_wo_version=UNKNOWN) == {}
+
+
+def test_exactly_one_of() -> None:
+    assert rules(a=None, b="y") == {}
+    assert rules(a=None)[("a",)] == (
+        "Invalid Attribute Combination",
+        "No attribute specified when one (and only one) of [a,b] is required. Set one of a, b.",
+    )
+    assert rules(b="y")[("a",)][1].startswith("2 attributes specified when one (and only one) of [a,b] is required")
+    assert rules(a=None, b=UNKNOWN) == {}
+
+
+def test_object_level_rules() -> None:
+    found = rules(c="1", d="2", timeouts={"create": "5m"})
+    assert found == {
+        ("d",): (
+            "Invalid Attribute Combination",
+            "These attributes cannot be configured together: [c,d]. Remove all but one of c, d.",
+        )
+    }
+    assert rules(d="2")[("d",)][1].startswith("These attributes must be configured together: [d,timeouts.create]")
+    assert rules(d="2", timeouts={"create": UNKNOWN}) == {}
+
+
+def test_on_create_rules_run_when_a_create_is_planned() -> None:
+    assert rules() == {}  # not at validate time: an imported object has no password in its configuration
+    assert plan_create() == [
+        (
+            "Invalid Attribute Combination",
+            "At least one attribute out of [password,password_wo] must be specified. Set one of password, password_wo.",
+        )
+    ]
+    assert plan_create(password_wo="q") == []
+    assert plan_create(password=UNKNOWN) == []
+
+
+def test_a_rule_needs_paths() -> None:
+    with pytest.raises(ValueError):
+        s.ConflictsWith()
+
+
+# --- plan modifiers ----------------------------------------------------------------------------------
+
+
+class Upper(s.PlanModifier):
+    """A custom modifier: plans the configured value upper-cased, replacing when it grows."""
+
+    def plan_modify(self, request: s.PlanModifyRequest) -> s.PlanModifyResponse:
+        value = request.plan_value
+        response = s.PlanModifyResponse(value.upper() if isinstance(value, str) else value)
+        if request.state is not None and isinstance(request.state_value, str) and isinstance(value, str):
+            response.requires_replace = len(value) > len(request.state_value)
+        if value == "bad":
+            response.diagnostics.error("Bad value", "no", request.path)
+        return response
+
+
+MODIFIED = s.Schema(
+    attributes={
+        "id": s.Attribute(String, computed=True, plan_modifiers=[s.UseStateForUnknown()]),
+        "name": s.Attribute(String, optional=True, plan_modifiers=[Upper()]),
+        "echo": s.Attribute(
+            String, computed=True,
+            plan_modifiers=[s.FuncPlanModifier(lambda r: r.plan["name"], "the planned name")],
+        ),
+        "status": s.Attribute(String, computed=True),
+    }
+)
+
+
+def test_plan_modifiers_are_objects_with_a_method() -> None:
+    t = MODIFIED.value_type
+    cfg = {"id": None, "name": "ab", "echo": None, "status": None}
+    planned, replace = plan_resource_change(MODIFIED, t, None, cfg, cfg)
+    assert planned == {"id": UNKNOWN, "name": "AB", "echo": "AB", "status": UNKNOWN} and replace == []
+
+    prior = {"id": "i", "name": "AB", "echo": "AB", "status": "ok"}
+    cfg = {"id": None, "name": "abc", "echo": None, "status": None}
+    proposed = {**cfg, "id": "i", "echo": "AB", "status": "ok"}
+    planned, replace = plan_resource_change(MODIFIED, t, prior, proposed, cfg)
+    assert planned == {"id": "i", "name": "ABC", "echo": "ABC", "status": UNKNOWN}
+    assert replace == [("name",)]
+
+    diags = Diagnostics()
+    plan_resource_change(MODIFIED, t, None, {**cfg, "name": "bad"}, {**cfg, "name": "bad"}, diags)
+    assert [(d.summary, d.attribute) for d in diags] == [("Bad value", ("name",))]

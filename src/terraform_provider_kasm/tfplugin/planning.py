@@ -9,12 +9,17 @@ import copy
 from typing import Any
 
 from .codec import contains_unknown, values_equal
-from .diagnostics import AttributePath, Diagnostics
-from .schema import Container, NestingMode, children, elements
+from .diagnostics import AttributePath, Diagnostics, format_path
+from .schema import Container, NestingMode, PlanModifyRequest, children, elements
+from .schema import empty_object as container_empty
 from .types import UNKNOWN
 
 # ---------------------------------------------------------------------------------------------------
 # validation
+
+
+READ_ONLY_SUMMARY = "Invalid Configuration for Read-Only Attribute"
+REQUIRED_SUMMARY = "Missing Configuration for Required Attribute"
 
 
 def validate(
@@ -25,11 +30,32 @@ def validate(
     write_only_allowed: bool = True,
     path: AttributePath = (),
 ) -> None:
-    """Runs attribute validators (on wholly known, non-null values), warns about deprecated attributes
-    and rejects write-only values the client cannot handle."""
+    """Checks a configuration against the schema, as the plugin framework does: no value for a
+    read-only (computed-only) attribute, a value for every required one; then runs value validators
+    (on wholly known, non-null values) and config validators (see ``schema.ConfigValidator``), warns
+    about deprecated attributes and rejects write-only values the client cannot handle."""
     for name, attr in container.attributes.items():
         value = config.get(name)
         p = (*path, name)
+        if attr.read_only and value is not None:
+            diags.error(
+                READ_ONLY_SUMMARY,
+                f"Cannot set value for the {format_path(p)} attribute as the provider has marked it as "
+                "read-only. Remove the configuration line setting the value.\n\nRefer to the provider "
+                "documentation for the attributes that can be configured.",
+                p,
+            )
+            continue
+        if attr.required and value is None:
+            diags.error(
+                REQUIRED_SUMMARY,
+                f"Must set a configuration value for the {format_path(p)} attribute as the provider has "
+                "marked it as required: give it a value instead of null.",
+                p,
+            )
+        for rule in attr.config_validators:
+            if not rule.on_create:
+                rule.validate_config(config, name, path, diags)
         if value is None:
             continue
         if attr.deprecated:
@@ -43,14 +69,31 @@ def validate(
             )
         if value is UNKNOWN or contains_unknown(value):
             continue
-        for validator in attr.validators:
+        for validator in attr.value_validators:
             validator.validate(value, p, diags)
+    for rule in container.validators:
+        if not rule.on_create:
+            rule.validate_config(config, None, path, diags)
     for name, block in container.blocks.items():
         if block.deprecated and config.get(name) not in (None, [], {}):
             diags.warning("Deprecated block", block.deprecated, (*path, name))
     for name, nesting, child in children(container):
         for steps, element, _ in elements(nesting, config.get(name), None):
             validate(child, element, diags, write_only_allowed=write_only_allowed, path=(*path, name, *steps))
+
+
+def validate_create(container: Container, config: dict[str, Any], diags: Diagnostics, path: AttributePath = ()) -> None:
+    """Runs the config validators marked ``on_create`` (when a create is planned)."""
+    for name, attr in container.attributes.items():
+        for rule in attr.config_validators:
+            if rule.on_create:
+                rule.validate_config(config, name, path, diags)
+    for rule in container.validators:
+        if rule.on_create:
+            rule.validate_config(config, None, path, diags)
+    for name, nesting, child in children(container):
+        for steps, element, _ in elements(nesting, config.get(name), None):
+            validate_create(child, element, diags, (*path, name, *steps))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -73,8 +116,8 @@ def _apply_defaults(container: Container, plan: dict[str, Any], config: dict[str
 def _mark_unknown(
     container: Container, plan: dict[str, Any], config: dict[str, Any] | None, *, create: bool
 ) -> None:
-    """Computed attributes the configuration leaves null become unknown (on update: unless they
-    keep their state with UseStateForUnknown, or have a default)."""
+    """Computed attributes the configuration leaves null become unknown (unless they have a
+    default); the plan modifiers run afterwards."""
     for name, attr in container.attributes.items():
         if not attr.computed or (config is not None and config.get(name) is not None):
             continue
@@ -83,8 +126,8 @@ def _mark_unknown(
         if create:
             if plan.get(name) is None:
                 plan[name] = UNKNOWN
-        elif not attr.use_state_for_unknown:
-            plan[name] = UNKNOWN
+        else:
+            plan[name] = UNKNOWN  # UseStateForUnknown (a plan modifier) may restore the prior value
     for name, nesting, child in children(container):
         for _, element, config_element in elements(nesting, plan.get(name), (config or {}).get(name)):
             _mark_unknown(child, element, config_element, create=create)
@@ -108,37 +151,51 @@ def null_write_only(container: Container, value: dict[str, Any] | None) -> dict[
     return out
 
 
-def _requires_replace(
+def _run_plan_modifiers(
     container: Container,
-    prior: dict[str, Any],
     plan: dict[str, Any],
+    prior: dict[str, Any] | None,
     config: dict[str, Any] | None,
+    root: tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]],
     path: AttributePath,
-    out: list[AttributePath],
+    replace: list[AttributePath],
+    diags: Diagnostics,
+    private: bytes,
 ) -> None:
+    root_plan, root_prior, root_config = root
     for name, attr in container.attributes.items():
-        if not attr.requires_replace:
+        if not attr.plan_modifiers:
             continue
-        before, after = prior.get(name), plan.get(name)
-        if after is UNKNOWN and attr.computed and (config is None or config.get(name) is None):
-            continue  # unknown only because something else changed: not a change of this attribute
-        if before is None and after is None:
-            continue
-        if values_equal(before, after, attr.value_type):
-            continue
-        if any(m.requires_replace(before, after) for m in attr.requires_replace):
-            out.append((*path, name))
+        p = (*path, name)
+        for modifier in attr.plan_modifiers:
+            request = PlanModifyRequest(
+                path=p,
+                config_value=(config or {}).get(name),
+                plan_value=plan.get(name),
+                state_value=prior.get(name) if prior is not None else None,
+                config=root_config,
+                plan=root_plan,
+                state=root_prior,
+                attribute=attr,
+                private=private,
+            )
+            response = modifier.plan_modify(request)
+            plan[name] = response.plan_value
+            diags.extend(response.diagnostics)
+            if response.requires_replace and p not in replace:
+                replace.append(p)
     for name, nesting, child in children(container):
-        if nesting is NestingMode.SET:
-            continue  # set elements cannot be paired with their prior selves
-        config_elements = {
-            steps: c for steps, _, c in elements(nesting, plan.get(name), (config or {}).get(name))
-        }
-        for steps, element, prior_element in elements(nesting, plan.get(name), prior.get(name)):
-            if prior_element is not None:
-                _requires_replace(
-                    child, prior_element, element, config_elements.get(steps), (*path, name, *steps), out
-                )
+        config_elements = {steps: c for steps, _, c in elements(nesting, plan.get(name), (config or {}).get(name))}
+        # Elements pair with their prior selves by list index or map key; set elements cannot, and
+        # (like new elements of an existing resource) get no plan modifiers.
+        prior_value = None if prior is None or nesting is NestingMode.SET else prior.get(name)
+        for steps, element, prior_element in elements(nesting, plan.get(name), prior_value):
+            if prior is not None and prior_element is None:
+                continue  # a new element of an existing resource: nothing to keep or replace
+            _run_plan_modifiers(
+                child, element, prior_element, config_elements.get(steps), root, (*path, name, *steps), replace,
+                diags, private,
+            )
 
 
 def plan_resource_change(
@@ -147,10 +204,18 @@ def plan_resource_change(
     prior: dict[str, Any] | None,
     proposed: dict[str, Any] | None,
     config: dict[str, Any] | None,
+    diags: Diagnostics | None = None,
+    private: bytes = b"",
 ) -> tuple[dict[str, Any] | None, list[AttributePath]]:
-    """The default plan for a resource: returns (planned state, paths that require replacement)."""
+    """The default plan for a resource: returns (planned state, paths that require replacement).
+
+    Defaults are applied, computed values the configuration leaves null become unknown (on update
+    only when something changed), then every attribute's plan modifiers run (their diagnostics go
+    to ``diags``), and on create the ``on_create`` config validators.
+    """
     if proposed is None:  # destroy
         return None, []
+    diags = diags if diags is not None else Diagnostics()
     plan = copy.deepcopy(proposed)
     _apply_defaults(container, plan, config)
     if prior is None:
@@ -159,8 +224,10 @@ def plan_resource_change(
         _mark_unknown(container, plan, config, create=False)
     _null_write_only(container, plan)
     replace: list[AttributePath] = []
-    if prior is not None:
-        _requires_replace(container, prior, plan, config, (), replace)
+    cfg = config if config is not None else container_empty(container)
+    _run_plan_modifiers(container, plan, prior, config, (plan, prior, cfg), (), replace, diags, private)
+    if prior is None:
+        validate_create(container, cfg, diags)
     return plan, replace
 
 

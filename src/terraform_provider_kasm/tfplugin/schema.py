@@ -1,10 +1,12 @@
 """The schema model: what a provider, resource or data source accepts and stores.
 
 ``Schema`` (top level) and ``Block`` (nested blocks) hold ``attributes`` and ``blocks``; an ``Attribute``
-has either a ``type`` or ``nested`` attributes (``NestedAttributes``, protocol 6). Descriptions are kept
-on every element (``description`` plain text, ``markdown_description`` optional) for docs generation.
-Validators run during Terraform's validate step on wholly known, non-null values; plan modifiers shape
-the plan (see DESIGN.md, "Default planning").
+has either a ``type`` or ``nested`` attributes (``NestedAttributes``, protocol 6). Write
+``markdown_description``; the plain ``description`` is derived from it (or give both). Value validators
+run during Terraform's validate step on wholly known, non-null values; config validators
+(``ConflictsWith``, ``ExactlyOneOf``, ``AtLeastOneOf``, ``RequiredWith``) check attributes together;
+plan modifiers are objects whose ``plan_modify`` shapes one attribute's plan (see DESIGN.md,
+"Default planning").
 """
 
 from __future__ import annotations
@@ -16,13 +18,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .codec import contains_unknown, values_equal
 from .diagnostics import AttributePath, Diagnostics, Key, format_path
 from .types import UNKNOWN, Bool, List, Map, Number, Object, Set, String, Type
 
 __all__ = [  # the types are re-exported so schema code can say s.String with one import
+    "AtLeastOneOf",
     "Attribute",
     "Block",
     "Bool",
+    "ConfigValidator",
+    "ConflictsWith",
+    "ExactlyOneOf",
+    "FuncConfigValidator",
+    "FuncPlanModifier",
     "FuncValidator",
     "IntBetween",
     "LengthBetween",
@@ -34,7 +43,10 @@ __all__ = [  # the types are re-exported so schema code can say s.String with on
     "Object",
     "OneOf",
     "PlanModifier",
+    "PlanModifyRequest",
+    "PlanModifyResponse",
     "RegexMatches",
+    "RequiredWith",
     "RequiresReplace",
     "RequiresReplaceIf",
     "Schema",
@@ -171,11 +183,261 @@ class FuncValidator(Validator):
 
 
 # ---------------------------------------------------------------------------------------------------
+# config validators: rules between attributes of one object
+
+
+def _as_path(p: str | Sequence[str]) -> tuple[str, ...]:
+    return (p,) if isinstance(p, str) else tuple(p)
+
+
+def _lookup(obj: Mapping[str, Any] | None, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` inside ``obj`` (None when a step is missing or null, UNKNOWN if unknown)."""
+    value: Any = obj
+    for step in path:
+        if value is UNKNOWN:
+            return UNKNOWN
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(step)
+    return value
+
+
+def _names(paths: Sequence[tuple[str, ...]]) -> str:
+    # The framework's notation for a list of path expressions: [a,b.c]
+    return "[" + ",".join(".".join(p) for p in paths) + "]"
+
+
+class ConfigValidator(Validator):
+    """A rule over several attributes of one configuration object (``ConflictsWith``, ``ExactlyOneOf``,
+    ``AtLeastOneOf``, ``RequiredWith``), as in terraform-plugin-framework-validators.
+
+    On an attribute (in ``validators=[...]``) the attribute itself takes part, with the other paths
+    (names of attributes of the same object, or tuples of names into nested single blocks); on a
+    ``Schema`` or ``Block`` (``validators=[...]`` there) only the listed paths do. Null counts as
+    absent; an unknown value delays the check (it runs again at plan time, when values are known).
+    With ``on_create=True`` the rule holds only for a new object: it is checked when a create is
+    planned, not at validate time. ``message`` replaces the generated sentence that says how to fix it.
+    """
+
+    summary = "Invalid Attribute Combination"
+
+    def __init__(self, *paths: str | Sequence[str], on_create: bool = False, message: str | None = None) -> None:
+        if not paths:
+            raise ValueError(f"{type(self).__name__} needs at least one attribute path")
+        self.paths = tuple(_as_path(p) for p in paths)
+        self.on_create = on_create
+        self.message = message
+
+    def validate(self, value: Any, path: AttributePath, diags: Diagnostics) -> None:
+        """Config validators see the whole object: see :meth:`validate_config`."""
+
+    def validate_config(
+        self, obj: Mapping[str, Any], attribute: str | None, base: AttributePath, diags: Diagnostics
+    ) -> None:
+        """Checks ``obj`` (the configuration object at ``base``); ``attribute`` is the attribute the
+        rule sits on (None for a rule on the schema or block)."""
+        own = () if attribute is None else ((attribute,),)
+        paths = [*own, *(p for p in self.paths if p not in own)]
+        values = {p: _lookup(obj, p) for p in paths}
+        if any(v is UNKNOWN or contains_unknown(v) for v in values.values()):
+            return
+        present = [p for p in paths if values[p] is not None]
+        problem = self.check(paths, present, own[0] if own else None)
+        if problem is None:
+            return
+        text, target = problem
+        fix = self.message or self.fix(paths, present, own[0] if own else None)
+        where = (*base, *target) if target is not None else (base or None)
+        diags.error(self.summary, f"{text}. {fix}" if fix else f"{text}.", where)
+
+    def check(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> tuple[str, tuple[str, ...] | None] | None:
+        """(the problem, the path to point at) or None when the rule holds."""
+        raise NotImplementedError
+
+    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+        return ""
+
+
+def _q(path: tuple[str, ...]) -> str:
+    return '"' + ".".join(path) + '"'
+
+
+class ConflictsWith(ConfigValidator):
+    """The attribute (or, on a schema, any two of the paths) may not be set together."""
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "cannot be set together with " + " or ".join(".".join(p) for p in self.paths)
+
+    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+        if own is None:
+            if len(present) > 1:
+                return f"These attributes cannot be configured together: {_names(present)}", present[-1]
+            return None
+        if own not in present:
+            return None
+        others = [p for p in present if p != own]
+        if not others:
+            return None
+        return f"Attribute {_q(others[0])} cannot be specified when {_q(own)} is specified", own
+
+    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+        return "Remove all but one of " + ", ".join(".".join(p) for p in present) + "."
+
+
+class ExactlyOneOf(ConfigValidator):
+    """Exactly one of the attribute and the paths (or, on a schema, of the paths) is set."""
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "exactly one of " + ", ".join(".".join(p) for p in self.paths) + " must be set"
+
+    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+        if len(present) == 1:
+            return None
+        if own is None:
+            return f"Exactly one of these attributes must be configured: {_names(paths)}", (
+                present[-1] if present else None
+            )
+        if not present:
+            return f"No attribute specified when one (and only one) of {_names(paths)} is required", own
+        return f"{len(present)} attributes specified when one (and only one) of {_names(paths)} is required", own
+
+    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+        if not present:
+            return "Set one of " + ", ".join(".".join(p) for p in paths) + "."
+        return "Remove all but one of " + ", ".join(".".join(p) for p in present) + "."
+
+
+class AtLeastOneOf(ConfigValidator):
+    """At least one of the attribute and the paths (or, on a schema, of the paths) is set."""
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "at least one of " + ", ".join(".".join(p) for p in self.paths) + " must be set"
+
+    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+        if present:
+            return None
+        if own is None:
+            return f"At least one of these attributes must be configured: {_names(paths)}", None
+        return f"At least one attribute out of {_names(paths)} must be specified", own
+
+    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+        return "Set one of " + ", ".join(".".join(p) for p in paths) + "."
+
+
+class RequiredWith(ConfigValidator):
+    """When the attribute is set, every path must be set too (the framework's ``AlsoRequires``,
+    SDKv2's ``RequiredWith``); on a schema: the paths are set all together or not at all."""
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "needs " + " and ".join(".".join(p) for p in self.paths)
+
+    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+        if own is None:
+            if present and len(present) != len(paths):
+                return f"These attributes must be configured together: {_names(paths)}", present[0]
+            return None
+        if own not in present:
+            return None
+        missing = [p for p in paths if p not in present]
+        if not missing:
+            return None
+        return f"Attribute {_q(missing[0])} must be specified when {_q(own)} is specified", own
+
+    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+        missing = [".".join(p) for p in paths if p not in present]
+        if own is None:
+            return "Set " + ", ".join(missing) + " as well, or none of them."
+        return "Set " + ", ".join(missing) + f" as well, or remove {'.'.join(own)}."
+
+
+class FuncConfigValidator(ConfigValidator):
+    """A custom rule over the whole object: ``fn(obj)`` returns an error message or None.
+
+    ``paths`` name the attributes it reads (an unknown one delays the check); the diagnostic points
+    at the attribute the rule sits on, else at the first path.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[Mapping[str, Any]], str | None],
+        *paths: str | Sequence[str],
+        summary: str = "Invalid Attribute Combination",
+        description: str = "",
+        on_create: bool = False,
+    ) -> None:
+        super().__init__(*paths, on_create=on_create)
+        self.fn = fn
+        self.summary = summary
+        self.description = description
+
+    def validate_config(
+        self, obj: Mapping[str, Any], attribute: str | None, base: AttributePath, diags: Diagnostics
+    ) -> None:
+        paths = [*(((attribute,),) if attribute else ()), *self.paths]
+        if any(contains_unknown(_lookup(obj, p)) for p in paths):
+            return
+        message = self.fn(obj)
+        if message:
+            diags.error(self.summary, message, (*base, *paths[0]))
+
+    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------
 # plan modifiers
 
 
+@dataclass
+class PlanModifyRequest:
+    """What a plan modifier sees (the framework's ``planmodifier.StringRequest`` and kin).
+
+    ``config``, ``plan`` and ``state`` are the whole resource's values (``state`` is None on create);
+    the ``*_value`` fields are this attribute's values in them.
+    """
+
+    path: AttributePath
+    config_value: Any
+    plan_value: Any
+    state_value: Any
+    config: Mapping[str, Any]
+    plan: Mapping[str, Any]
+    state: Mapping[str, Any] | None
+    attribute: Attribute
+    private: bytes = b""
+
+    @property
+    def creating(self) -> bool:
+        return self.state is None
+
+
+@dataclass
+class PlanModifyResponse:
+    """A plan modifier's answer: the attribute's planned value, whether it forces a replacement."""
+
+    plan_value: Any
+    requires_replace: bool = False
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+
 class PlanModifier:
+    """Adjusts one attribute's planned value. Subclass and implement :meth:`plan_modify`.
+
+    Modifiers run in order after the layer's default plan (defaults applied, computed values left
+    unknown), attribute by attribute in schema order, each seeing the plan as modified so far; then
+    ``Resource.modify_plan`` runs. They do not run when the resource is destroyed.
+    """
+
     description: str = ""
+
+    def plan_modify(self, request: PlanModifyRequest) -> PlanModifyResponse:
+        return PlanModifyResponse(request.plan_value)
 
 
 class RequiresReplace(PlanModifier):
@@ -185,6 +447,20 @@ class RequiresReplace(PlanModifier):
 
     def requires_replace(self, prior: Any, planned: Any) -> bool:
         return True
+
+    def plan_modify(self, request: PlanModifyRequest) -> PlanModifyResponse:
+        response = PlanModifyResponse(request.plan_value)
+        if request.state is None:
+            return response  # a create replaces nothing
+        before, after = request.state_value, request.plan_value
+        if after is UNKNOWN and request.attribute.computed and request.config_value is None:
+            return response  # unknown only because something else changed: not a change of this attribute
+        if before is None and after is None:
+            return response
+        if values_equal(before, after, request.attribute.value_type):
+            return response
+        response.requires_replace = self.requires_replace(before, after)
+        return response
 
 
 class RequiresReplaceIf(RequiresReplace):
@@ -203,15 +479,55 @@ class UseStateForUnknown(PlanModifier):
 
     description = "Keeps its value across updates."
 
+    def plan_modify(self, request: PlanModifyRequest) -> PlanModifyResponse:
+        response = PlanModifyResponse(request.plan_value)
+        if request.state is None or request.state_value is None:
+            return response  # nothing to keep on create, or a prior null
+        if request.plan_value is not UNKNOWN or request.config_value is UNKNOWN:
+            return response  # known already, or unknown because the configuration says so
+        response.plan_value = request.state_value
+        return response
+
+
+class FuncPlanModifier(PlanModifier):
+    """A plan rule as a function: ``fn(request)`` returns the planned value (and may set a replace
+    with ``PlanModifyResponse``: return one to say more than the value)."""
+
+    def __init__(self, fn: Callable[[PlanModifyRequest], Any], description: str = "") -> None:
+        self.fn = fn
+        self.description = description
+
+    def plan_modify(self, request: PlanModifyRequest) -> PlanModifyResponse:
+        result = self.fn(request)
+        return result if isinstance(result, PlanModifyResponse) else PlanModifyResponse(result)
+
 
 # ---------------------------------------------------------------------------------------------------
 # schema elements
 
 
+def plain_text(markdown: str) -> str:
+    """Markdown reduced to plain text: links keep their text; code marks, emphasis and heading marks go."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown.strip())
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)", r"\1", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"^#{1,6}\s+", "", text, flags=re.MULTILINE)
+    return text
+
+
 @dataclass(kw_only=True)
 class _Described:
+    """``markdown_description`` is the one to write; ``description`` (plain text) is derived from it
+    when not given."""
+
     description: str = ""
     markdown_description: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.description and self.markdown_description:
+            self.description = plain_text(self.markdown_description)
 
 
 @dataclass
@@ -231,6 +547,7 @@ class Attribute(_Described):
     validators: Sequence[Validator] = ()
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if (self.type is None) == (self.nested is None):
             raise ValueError("an Attribute needs exactly one of type and nested")
         if self.required and (self.optional or self.computed):
@@ -249,13 +566,18 @@ class Attribute(_Described):
         assert self.type is not None
         return self.type
 
-    @cached_property
-    def requires_replace(self) -> tuple[RequiresReplace, ...]:
-        return tuple(m for m in self.plan_modifiers if isinstance(m, RequiresReplace))
+    @property
+    def read_only(self) -> bool:
+        """Computed and not configurable: a configured value is an error."""
+        return self.computed and not self.optional
 
     @cached_property
-    def use_state_for_unknown(self) -> bool:
-        return any(isinstance(m, UseStateForUnknown) for m in self.plan_modifiers)
+    def config_validators(self) -> tuple[ConfigValidator, ...]:
+        return tuple(v for v in self.validators if isinstance(v, ConfigValidator))
+
+    @cached_property
+    def value_validators(self) -> tuple[Validator, ...]:
+        return tuple(v for v in self.validators if not isinstance(v, ConfigValidator))
 
 
 def _object_type(attributes: Mapping[str, Attribute], blocks: Mapping[str, Block]) -> Object:
@@ -289,6 +611,10 @@ class NestedAttributes:
     def blocks(self) -> dict[str, Block]:
         return {}
 
+    @property
+    def validators(self) -> Sequence[ConfigValidator]:
+        return ()
+
     @cached_property
     def object_type(self) -> Object:
         return _object_type(self.attributes, {})
@@ -308,6 +634,8 @@ class Block(_Described):
     min_items: int = 0
     max_items: int = 0
     deprecated: str | None = None
+    #: Rules over the block's attributes (``ConflictsWith(...)`` and kin).
+    validators: Sequence[ConfigValidator] = ()
 
     @cached_property
     def object_type(self) -> Object:
@@ -326,6 +654,8 @@ class Schema(_Described):
     blocks: dict[str, Block] = field(default_factory=dict)
     version: int = 0
     deprecated: str | None = None
+    #: Rules over the top-level attributes (``ConflictsWith(...)`` and kin).
+    validators: Sequence[ConfigValidator] = ()
 
     @cached_property
     def value_type(self) -> Object:

@@ -513,7 +513,7 @@ class ProviderServicer:
         ctx = self._ctx(request.type_name, request.client_capabilities)
         ctx.diagnostics, ctx.config, ctx.private = diags, config, request.prior_private
         what = f"{request.type_name} plan"
-        done, result, _ = self._call(diags, what, lambda: plan_resource_change(schema, t, prior, proposed, config))
+        done, result, _ = self._call(diags, what, lambda: plan_resource_change(schema, t, prior, proposed, config, diags, ctx.private))
         if done and result is not None:
             planned, replace = result
             if planned is not None:

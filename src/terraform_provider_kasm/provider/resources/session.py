@@ -69,6 +69,28 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class _SharingSetting(s.RequiresReplace):
+    """share and enable_sharing are one setting (default false): both plan the configured value
+    (enable_sharing wins), and a change, or a value not known yet, replaces the session."""
+
+    def plan_modify(self, request: s.PlanModifyRequest) -> s.PlanModifyResponse:
+        share, enable = request.config.get("share"), request.config.get("enable_sharing")
+        chosen = enable if enable is not None else share
+        response = s.PlanModifyResponse(False if chosen is None else chosen)
+        if request.state is not None:
+            response.requires_replace = (
+                response.plan_value is UNKNOWN or response.plan_value != request.state["enable_sharing"]
+            )
+        return response
+
+
+def _different_sharing(config: Mapping[str, Any]) -> str | None:
+    share, enable = config.get("share"), config.get("enable_sharing")
+    if share is not None and enable is not None and share != enable:
+        return "share is the older name of enable_sharing; set only enable_sharing."
+    return None
+
+
 class SessionResource(Resource):
     type_name = "kasm_session"
     schema = s.Schema(
@@ -93,7 +115,7 @@ class SessionResource(Resource):
                 Bool,
                 optional=True,
                 computed=True,
-                plan_modifiers=[s.RequiresReplace()],
+                plan_modifiers=[_SharingSetting()],
                 description=(
                     "Create a share id so others can join the session (needs the group setting "
                     "allow_kasm_sharing for the user). Default false."
@@ -103,7 +125,12 @@ class SessionResource(Resource):
                 Bool,
                 optional=True,
                 computed=True,
-                plan_modifiers=[s.RequiresReplace()],
+                plan_modifiers=[_SharingSetting()],
+                validators=[
+                    s.FuncConfigValidator(
+                        _different_sharing, "enable_sharing", summary="Conflicting sharing settings"
+                    )
+                ],
                 deprecated="Use enable_sharing; share is the same setting under its older name.",
                 description="The older name of enable_sharing (kept for existing configurations).",
             ),
@@ -146,15 +173,6 @@ class SessionResource(Resource):
 
     # --- plan -------------------------------------------------------------------------------------
 
-    def validate_config(self, ctx: ResourceContext, config: dict[str, Any], diags: Diagnostics) -> None:
-        share, enable = config.get("share"), config.get("enable_sharing")
-        if isinstance(share, bool) and isinstance(enable, bool) and share != enable:
-            diags.error(
-                "Conflicting sharing settings",
-                "share is the older name of enable_sharing; set only enable_sharing.",
-                ("share",),
-            )
-
     def modify_plan(
         self,
         ctx: ResourceContext,
@@ -163,15 +181,6 @@ class SessionResource(Resource):
         config: dict[str, Any],
         diags: Diagnostics,
     ) -> dict[str, Any]:
-        # share and enable_sharing are one setting (default false): each follows the other.
-        share, enable = config.get("share"), config.get("enable_sharing")
-        chosen = enable if enable is not None else share
-        plan["share"] = plan["enable_sharing"] = False if chosen is None else chosen
-        sharing = plan["enable_sharing"]
-        # Planned here, after the layer's RequiresReplace pass: flag the replacement ourselves (an
-        # unknown value may change, so it replaces too).
-        if prior is not None and (sharing is UNKNOWN or sharing != prior["enable_sharing"]):
-            ctx.requires_replace.append(("enable_sharing",))
         if prior is None and isinstance(ctx.provider_data, KasmData):
             self._check_image(ctx.provider_data, plan["image_id"], diags)
         return plan
