@@ -203,3 +203,18 @@ def test_install_into_the_implied_local_mirror(tmp_path: Path, terraform_base_en
     assert provider["block"]["attributes"]["api_secret"]["sensitive"] is True
     subprocess.run([sys.executable, "-m", "terraform_provider_kasm", "uninstall"], env=env, check=True, timeout=60)
     assert not list((home / ".terraform.d" / "plugins").rglob("terraform-provider-kasm*"))
+
+
+def test_read_only_and_null_required_attributes_fail_at_plan(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+    store = tmp_path / "things.json"
+    tf = terraform(thing_hcl(store, 'name = "x"\n revision = 3'))
+    tf.init()
+    for result in (tf.plan(expect=(1,)), tf.destroy(expect=(1,))):
+        out = result.output
+        assert "Invalid Configuration for Read-Only Attribute" in out and "revision" in out
+        assert "Provider produced invalid plan" not in out
+    tf.write(thing_hcl(store, "name = null"))
+    out = tf.plan(expect=(1,)).output
+    assert "Missing Configuration for Required Attribute" in out and "name" in out
+    assert "Unexpected error" not in out
+    assert not store.exists()
