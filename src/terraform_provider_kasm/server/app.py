@@ -1,9 +1,10 @@
 """The ASGI app: `create_app(settings)`.
 
-Layers: `routes/` (one module per API area: the endpoint registry entries) → `services/` (Kasm's rules)
-→ `storage/` (SQLAlchemy tables, migrations). `endpoints.py` runs every call the same way: parse the
-JSON body as CherryPy would, authenticate and authorise (Kasm's outcome matrix), run the handler in one
-transaction, answer JSON. `faults.py` wraps the whole app (fault injection, latency, call counting).
+Layers: `services/<area>.py` (one module per API area: Kasm's rules, each handler registered with its
+endpoint metadata; `routes.py` lists the areas) → `storage/` (SQLAlchemy tables, migrations).
+`endpoints.py` runs every call the same way: parse the JSON body as CherryPy would, authenticate and
+authorise (Kasm's outcome matrix), run the handler in one transaction, answer JSON. `faults.py` wraps the
+whole app (fault injection, latency, call counting).
 """
 
 from __future__ import annotations

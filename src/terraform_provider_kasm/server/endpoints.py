@@ -1,12 +1,12 @@
 """The endpoint registry: every Kasm call, its required permissions, and how a call is run.
 
-Adding an API area: create ``routes/<area>.py`` with ``endpoints = EndpointGroup("<area>")``, decorate one
-handler per Kasm call, and list the module in ``routes/__init__.py``::
+Adding an API area: create ``services/<area>.py`` with ``endpoints = EndpointGroup("<area>")``, decorate
+each Kasm call's handler, and list the module in ``routes.py`` ``AREAS``::
 
     @endpoints.endpoint("get_zones", actions=[Permission.ZONES_VIEW], read_only=True,
                         request=GetZonesRequest, response=GetZonesResponse)
     def get_zones(call: KasmCall) -> dict[str, Any]:
-        return zones_service.get_zones(call)
+        ...  # the docstring's first line is the OpenAPI summary
 
 `actions`: the endpoint's `requested_actions` (holding any one passes the gate). `read_only`: whether a
 read-only API key may call it (Kasm's flag, quirks included). `writes`: whether the handler writes (on
@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 from sqlalchemy import inspect, select
@@ -67,6 +67,7 @@ class KasmCall:
 
 # A JSON body, or (rarely) a ready response such as get_kasm_screenshot's JPEG.
 Handler = Callable[[KasmCall], Mapping[str, Any] | Response]
+H = TypeVar("H", bound=Handler)
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,8 @@ class EndpointGroup:
         writes: bool | None = None,
         request: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
-    ) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
+    ) -> Callable[[H], H]:
+        def register(handler: H) -> H:
             doc = (handler.__doc__ or "").strip()
             self.endpoints.append(
                 Endpoint(

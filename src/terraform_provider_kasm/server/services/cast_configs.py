@@ -8,13 +8,23 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.cast_configs import CastConfigOut
+from ..models.cast_configs import (
+    CastConfigIdRequest,
+    CastConfigOut,
+    CastConfigResponse,
+    CastConfigsResponse,
+    TargetCastConfigRequest,
+)
+from ..models.common import Empty, KasmRequest
+from ..permissions import Permission as P
 from ..storage.tables import CastConfig, Group, Image
 from .common import MISSING_DOT, as_int, kasm_time, parse_multiline, target, truncated
 from .licenses import effective_license
+
+endpoints = EndpointGroup("cast_configs")
 
 BOOL_FIELDS = (
     "limit_sessions",
@@ -81,12 +91,28 @@ def _find(call: KasmCall, value: Any) -> CastConfig:
     return config
 
 
+@endpoints.endpoint(
+    "get_cast_configs",
+    actions=[P.CASTING_VIEW],
+    read_only=True,
+    request=KasmRequest,
+    response=CastConfigsResponse,
+)
 def get_cast_configs(call: KasmCall) -> dict[str, Any]:
+    """Every cast config, by key."""
     rows = call.db.scalars(select(CastConfig).order_by(CastConfig.key))
     return {"cast_configs": [cast_config_out(c) for c in rows]}
 
 
+@endpoints.endpoint(
+    "get_cast_config",
+    actions=[P.CASTING_VIEW],
+    read_only=True,
+    request=CastConfigIdRequest,
+    response=CastConfigResponse,
+)
 def get_cast_config(call: KasmCall) -> dict[str, Any]:
+    """One cast config by `cast_config_id`."""
     return {"cast_config": cast_config_out(_find(call, call.body.get("cast_config_id")))}
 
 
@@ -167,7 +193,15 @@ def _check_unique(call: KasmCall, config: CastConfig) -> None:
         )
 
 
+@endpoints.endpoint(
+    "create_cast_config",
+    actions=[P.CASTING_CREATE],
+    read_only=False,
+    request=TargetCastConfigRequest,
+    response=CastConfigResponse,
+)
 def create_cast_config(call: KasmCall) -> dict[str, Any]:
+    """Create a cast config (`key` required; `key` and `casting_config_name` unique)."""
     _licensed(call)
     spec = target(call.body, "target_cast_config")
     if spec is None or not spec.get("key"):
@@ -180,7 +214,15 @@ def create_cast_config(call: KasmCall) -> dict[str, Any]:
     return {"cast_config": cast_config_out(config)}
 
 
+@endpoints.endpoint(
+    "update_cast_config",
+    actions=[P.CASTING_MODIFY],
+    read_only=False,
+    request=TargetCastConfigRequest,
+    response=CastConfigResponse,
+)
 def update_cast_config(call: KasmCall) -> dict[str, Any]:
+    """Change the fields given of a cast config."""
     _licensed(call)
     spec = target(call.body, "target_cast_config")
     if spec is None:
@@ -194,6 +236,14 @@ def update_cast_config(call: KasmCall) -> dict[str, Any]:
     return {"cast_config": cast_config_out(config)}
 
 
+@endpoints.endpoint(
+    "delete_cast_config",
+    actions=[P.CASTING_DELETE],
+    read_only=False,
+    request=CastConfigIdRequest,
+    response=Empty,
+)
 def delete_cast_config(call: KasmCall) -> dict[str, Any]:
+    """Delete a cast config."""
     call.db.delete(_find(call, call.body.get("cast_config_id")))
     return {}

@@ -13,19 +13,43 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..constants import ALL_USERS_GROUP_ID
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmCrash, KasmError
 from ..ids import parse_id
+from ..models.common import Empty
 from ..models.groups import (
+    CreateGroupRequest,
+    DeleteGroupRequest,
+    GetGroupsRequest,
+    GetGroupsResponse,
+    GetImagesGroupResponse,
+    GetPermissionsGroupRequest,
+    GetPermissionsRequest,
+    GetPermissionsResponse,
+    GetUsersGroupRequest,
+    GetUsersGroupResponse,
     GroupImageOut,
+    GroupImageRequest,
     GroupOut,
     GroupPermissionOut,
+    GroupPermissionsRequest,
+    GroupPermissionsResponse,
+    GroupResponse,
     GroupSettingOut,
+    GroupSettingRequest,
+    GroupSettingResponse,
+    GroupSettingsResponse,
     GroupUserOut,
     ListedGroupOut,
     PermissionOut,
+    RemovePermissionRequest,
+    RemoveSettingRequest,
+    TargetGroupRequest,
+    UpdateGroupRequest,
 )
+from ..models.users import UserGroupRequest
 from ..permissions import Permission
+from ..permissions import Permission as P
 from ..storage.tables import (
     ApiConfig,
     CastConfig,
@@ -39,6 +63,10 @@ from ..storage.tables import (
 )
 from .common import MISSING_COLON, MISSING_DOT, as_float, as_int, insert_unique, target, text
 from .users import find_user
+
+endpoints = EndpointGroup("groups")
+VIEW = [P.GROUPS_VIEW, P.GROUPS_VIEW_IFMEMBER, P.GROUPS_VIEW_SYSTEM]
+MODIFY = [P.GROUPS_MODIFY, P.GROUPS_MODIFY_IFMEMBER, P.GROUPS_MODIFY_SYSTEM]
 
 # --- access -----------------------------------------------------------------------------------------
 
@@ -117,7 +145,11 @@ def _permission_out(row: GroupPermission) -> dict[str, Any]:
 # --- groups -----------------------------------------------------------------------------------------
 
 
+@endpoints.endpoint(
+    "get_groups", actions=VIEW, read_only=True, request=GetGroupsRequest, response=GetGroupsResponse
+)
 def get_groups(call: KasmCall) -> dict[str, Any]:
+    """The groups the key may view (system groups need Groups View System), by name."""
     groups = call.db.scalars(select(Group).order_by(Group.name, Group.group_id))
     listed = [
         ListedGroupOut(
@@ -135,7 +167,15 @@ def get_groups(call: KasmCall) -> dict[str, Any]:
     return {"groups": listed}
 
 
+@endpoints.endpoint(
+    "create_group",
+    actions=[P.GROUPS_CREATE],
+    read_only=False,
+    request=CreateGroupRequest,
+    response=GroupResponse,
+)
 def create_group(call: KasmCall) -> dict[str, Any]:
+    """Create a group (`name` unique, `priority` 1-4095)."""
     spec = target(call.body, "target_group")
     if spec is None or spec.get("name") is None or spec.get("priority") is None:
         raise KasmError(MISSING_DOT)
@@ -165,7 +205,11 @@ def create_group(call: KasmCall) -> dict[str, Any]:
     return {"group": group_out(group), "group_mappings": []}
 
 
+@endpoints.endpoint(
+    "update_group", actions=MODIFY, read_only=False, request=UpdateGroupRequest, response=GroupResponse
+)
 def update_group(call: KasmCall) -> dict[str, Any]:
+    """Update a group (only the fields given)."""
     spec = target(call.body, "target_group")
     if spec is None or not spec.get("group_id"):
         raise KasmError(MISSING_DOT)
@@ -190,7 +234,11 @@ def update_group(call: KasmCall) -> dict[str, Any]:
     return {"group": group_out(group), "group_mappings": []}
 
 
+@endpoints.endpoint(
+    "delete_group", actions=[P.GROUPS_DELETE], read_only=False, request=DeleteGroupRequest, response=Empty
+)
 def delete_group(call: KasmCall) -> dict[str, Any]:
+    """Delete a group (`force` when it has members; built-in groups are protected)."""
     force = call.body.get("force", False)
     if not isinstance(force, bool):
         raise KasmError("Invalid Request. 'force' option must be boolean")
@@ -249,7 +297,16 @@ def _membership(db: Session, user: User, group: Group) -> UserGroup | None:
     ).first()
 
 
+@endpoints.endpoint(
+    "add_user_group",
+    actions=[P.GROUPS_MODIFY],
+    read_only=True,  # sic: Kasm 1.15 lets read-only keys call it
+    writes=True,
+    request=UserGroupRequest,
+    response=Empty,
+)
 def add_user_group(call: KasmCall) -> dict[str, Any]:
+    """Add a user to a group."""
     user, group = _membership_targets(call)
     duplicate = KasmError(f"User ({user.user_id}) is already a member of group ({group.group_id})", 400)
     if _membership(call.db, user, group) is not None:
@@ -258,7 +315,16 @@ def add_user_group(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "remove_user_group",
+    actions=[P.GROUPS_MODIFY],
+    read_only=True,  # sic, as add_user_group
+    writes=True,
+    request=UserGroupRequest,
+    response=Empty,
+)
 def remove_user_group(call: KasmCall) -> dict[str, Any]:
+    """Remove a user from a group."""
     user, group = _membership_targets(call)
     membership = _membership(call.db, user, group)
     if membership is None:
@@ -267,7 +333,15 @@ def remove_user_group(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "get_users_group",
+    actions=VIEW,
+    read_only=True,
+    request=GetUsersGroupRequest,
+    response=GetUsersGroupResponse,
+)
 def get_users_group(call: KasmCall) -> dict[str, Any]:
+    """A group's members (`name` is the username)."""
     spec = target(call.body, "target_group")
     if spec is None or not spec.get("group_id"):
         raise KasmError(MISSING_COLON)
@@ -302,7 +376,15 @@ def get_users_group(call: KasmCall) -> dict[str, Any]:
 # --- group ↔ image authorisations ------------------------------------------------------------------
 
 
+@endpoints.endpoint(
+    "get_images_group",
+    actions=VIEW,
+    read_only=True,
+    request=TargetGroupRequest,
+    response=GetImagesGroupResponse,
+)
 def get_images_group(call: KasmCall) -> dict[str, Any]:
+    """The images a group's members may launch."""
     spec = target(call.body, "target_group")
     if spec is None or not spec.get("group_id"):
         raise KasmError("Invalid Request: Missing group id")
@@ -345,7 +427,11 @@ def _group_image_targets(call: KasmCall) -> tuple[Any, Any]:
     return group_spec["group_id"], image_spec["image_id"]
 
 
+@endpoints.endpoint(
+    "add_images_group", actions=MODIFY, read_only=False, request=GroupImageRequest, response=Empty
+)
 def add_images_group(call: KasmCall) -> dict[str, Any]:
+    """Authorise a group for an image (a second add of the same pair is refused)."""
     group_value, image_value = _group_image_targets(call)
     group = _group(call.db, group_value)
     image_id = parse_id(image_value)
@@ -366,7 +452,11 @@ def add_images_group(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "remove_images_group", actions=MODIFY, read_only=False, request=GroupImageRequest, response=Empty
+)
 def remove_images_group(call: KasmCall) -> dict[str, Any]:
+    """Remove a group's authorisation for an image."""
     group_value, image_value = _group_image_targets(call)
     group = _group(call.db, group_value)
     image_id = parse_id(image_value)
@@ -388,7 +478,15 @@ def _settings_of(db: Session, group_id: str) -> list[GroupSetting]:
     return list(db.scalars(query))
 
 
+@endpoints.endpoint(
+    "get_settings_group",
+    actions=VIEW,
+    read_only=True,
+    request=TargetGroupRequest,
+    response=GroupSettingsResponse,
+)
 def get_settings_group(call: KasmCall) -> dict[str, Any]:
+    """A group's settings; without a group, the defaults (the catalogue of setting names)."""
     spec = call.body.get("target_group")
     group_value = spec.get("group_id") if isinstance(spec, dict) else None
     if not group_value:
@@ -439,7 +537,15 @@ def _group_for_setting(call: KasmCall) -> tuple[Group, dict[str, Any]]:
     return group, setting_spec
 
 
+@endpoints.endpoint(
+    "add_settings_group",
+    actions=MODIFY,
+    read_only=False,
+    request=GroupSettingRequest,
+    response=GroupSettingResponse,
+)
 def add_settings_group(call: KasmCall) -> dict[str, Any]:
+    """Give a group a setting (`group_setting_id` names the default setting)."""
     group, spec = _group_for_setting(call)
     setting_id = parse_id(spec["group_setting_id"])
     default = call.db.get(GroupSetting, setting_id) if setting_id else None
@@ -462,7 +568,15 @@ def add_settings_group(call: KasmCall) -> dict[str, Any]:
     return {"setting": setting_out(setting)}
 
 
+@endpoints.endpoint(
+    "update_settings_group",
+    actions=MODIFY,
+    read_only=False,
+    request=GroupSettingRequest,
+    response=GroupSettingResponse,
+)
 def update_settings_group(call: KasmCall) -> dict[str, Any]:
+    """Change a group's setting value (`group_setting_id` is the group's own setting)."""
     group, spec = _group_for_setting(call)
     setting_id = parse_id(spec["group_setting_id"])
     setting = call.db.get(GroupSetting, setting_id) if setting_id else None
@@ -473,7 +587,11 @@ def update_settings_group(call: KasmCall) -> dict[str, Any]:
     return {"setting": setting_out(setting)}
 
 
+@endpoints.endpoint(
+    "remove_settings_group", actions=MODIFY, read_only=False, request=RemoveSettingRequest, response=Empty
+)
 def remove_settings_group(call: KasmCall) -> dict[str, Any]:
+    """Remove a group's setting."""
     value = call.body.get("group_setting_id")
     if not value:
         raise KasmError("Invalid request")
@@ -494,7 +612,15 @@ def remove_settings_group(call: KasmCall) -> dict[str, Any]:
 # --- permissions (Global Admin only) ----------------------------------------------------------------
 
 
+@endpoints.endpoint(
+    "get_permissions",
+    actions=[P.GLOBAL_ADMIN],
+    read_only=True,
+    request=GetPermissionsRequest,
+    response=GetPermissionsResponse,
+)
 def get_permissions(call: KasmCall) -> dict[str, Any]:
+    """Every permission with its numeric id."""
     return {
         "permissions": [
             PermissionOut(
@@ -529,7 +655,15 @@ def _owned(call: KasmCall, owner: tuple[str, str]) -> list[GroupPermission]:
     return list(call.db.scalars(query))
 
 
+@endpoints.endpoint(
+    "get_permissions_group",
+    actions=[P.GLOBAL_ADMIN],
+    read_only=True,
+    request=GetPermissionsGroupRequest,
+    response=GroupPermissionsResponse,
+)
 def get_permissions_group(call: KasmCall) -> dict[str, Any]:
+    """The permissions of a group (or of an API key with `target_api_config`)."""
     owner = _permission_owner(call)
     return {"permissions": [_permission_out(p) for p in _owned(call, owner)]}
 
@@ -554,7 +688,15 @@ def _requested_permissions(call: KasmCall) -> list[int]:
     return result
 
 
+@endpoints.endpoint(
+    "add_permissions_group",
+    actions=[P.GLOBAL_ADMIN],
+    read_only=False,
+    request=GroupPermissionsRequest,
+    response=GroupPermissionsResponse,
+)
 def add_permissions_group(call: KasmCall) -> dict[str, Any]:
+    """Grant permissions (by id) to a group or API key."""
     owner = _permission_owner(call)
     requested = _requested_permissions(call)
     held = {p.permission_id for p in _owned(call, owner)}
@@ -568,7 +710,15 @@ def add_permissions_group(call: KasmCall) -> dict[str, Any]:
     return result
 
 
+@endpoints.endpoint(
+    "replace_permissions_group",
+    actions=[P.GLOBAL_ADMIN],
+    read_only=False,
+    request=GroupPermissionsRequest,
+    response=GroupPermissionsResponse,
+)
 def replace_permissions_group(call: KasmCall) -> dict[str, Any]:
+    """Set a group's (or API key's) permissions to exactly these ids."""
     owner = _permission_owner(call)
     requested = set(_requested_permissions(call))
     current = _owned(call, owner)
@@ -583,7 +733,15 @@ def replace_permissions_group(call: KasmCall) -> dict[str, Any]:
     return {"permissions": [_permission_out(p) for p in _owned(call, owner)]}
 
 
+@endpoints.endpoint(
+    "remove_permissions_group",
+    actions=[P.GLOBAL_ADMIN],
+    read_only=False,
+    request=RemovePermissionRequest,
+    response=Empty,
+)
 def remove_permissions_group(call: KasmCall) -> dict[str, Any]:
+    """Remove one permission grant."""
     permission_id = parse_id(call.body.get("group_permission_id"))
     row = call.db.get(GroupPermission, permission_id) if permission_id else None
     if row is None:

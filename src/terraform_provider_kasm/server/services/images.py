@@ -11,11 +11,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from starlette.responses import JSONResponse, Response
 
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmCrash, KasmError
 from ..ids import parse_id
-from ..models.images import ImageOut, ListedImageOut
+from ..models.common import Empty
+from ..models.images import (
+    CreateImageRequest,
+    DeleteImageRequest,
+    GetImagesRequest,
+    GetImagesResponse,
+    ImageOut,
+    ImageResponse,
+    ListedImageOut,
+    UpdateImageRequest,
+)
 from ..permissions import Permission
+from ..permissions import Permission as P
 from ..storage.db import ReadCache
 from ..storage.tables import CastConfig, Image, Kasm, Zone, utcnow
 from .common import (
@@ -29,6 +40,8 @@ from .common import (
     text,
     truncated,
 )
+
+endpoints = EndpointGroup("images")
 
 # The keyword arguments of Kasm's `create_update_image`; any other key is a TypeError (HTTP 500).
 IMAGE_KEYS = frozenset(
@@ -164,6 +177,13 @@ def sort_key(image: Image) -> tuple[str, str]:
     return (image.friendly_name or "", image.image_id)
 
 
+@endpoints.endpoint(
+    "get_images",
+    actions=[P.IMAGES_VIEW],
+    read_only=True,
+    request=GetImagesRequest,
+    response=GetImagesResponse,
+)
 def get_images(call: KasmCall) -> Response:
     """The answer's JSON, serialised once and kept until the next write (`ReadCache`) or until the next
     image's `available_at` (the one part of the answer that changes with time alone)."""
@@ -347,7 +367,15 @@ def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str,
         image.categories = parsed["categories"]
 
 
+@endpoints.endpoint(
+    "create_image",
+    actions=[P.IMAGES_CREATE],
+    read_only=False,
+    request=CreateImageRequest,
+    response=ImageResponse,
+)
 def create_image(call: KasmCall) -> dict[str, Any]:
+    """Create an image (no group is authorised to launch it until `add_images_group`)."""
     spec = target(call.body, "target_image")
     if spec is None:
         raise KasmError(MISSING_COLON)
@@ -381,7 +409,15 @@ def create_image(call: KasmCall) -> dict[str, Any]:
     return {"image": image_out(image, utcnow())}
 
 
+@endpoints.endpoint(
+    "update_image",
+    actions=[P.IMAGES_MODIFY, P.IMAGES_MODIFY_RESOURCES],
+    read_only=False,
+    request=UpdateImageRequest,
+    response=ImageResponse,
+)
 def update_image(call: KasmCall) -> dict[str, Any]:
+    """Update an image; send the whole image (some omitted fields are cleared, as in Kasm)."""
     spec = target(call.body, "target_image")
     if spec is None or not spec.get("image_id"):
         raise KasmError(MISSING_COLON)
@@ -429,7 +465,11 @@ def _differs(image: Image, key: str, value: Any) -> bool:
         return True
 
 
+@endpoints.endpoint(
+    "delete_image", actions=[P.IMAGES_DELETE], read_only=False, request=DeleteImageRequest, response=Empty
+)
 def delete_image(call: KasmCall) -> dict[str, Any]:
+    """Delete an image and its group authorisations (refused while sessions use it)."""
     spec = target(call.body, "target_image")
     if spec is None or not spec.get("image_id"):
         raise KasmError(MISSING_COLON)

@@ -17,12 +17,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.licenses import LicenseOut
+from ..models.common import Empty
+from ..models.licenses import (
+    ActivateRequest,
+    AddLicenseRequest,
+    DeleteLicenseRequest,
+    GetLicensesRequest,
+    GetLicensesResponse,
+    LicenseOut,
+    LicenseResponse,
+    LicenseStatusResponse,
+)
+from ..permissions import Permission as P
 from ..storage.tables import License, utcnow
 from .common import kasm_time
+
+endpoints = EndpointGroup("licenses")
 
 PER_CONCURRENT_KASM = "Per Concurrent Kasm"
 PER_NAMED_USER = "Per Named User"
@@ -80,7 +93,15 @@ def license_out(lic: License) -> dict[str, Any]:
     ).model_dump()
 
 
+@endpoints.endpoint(
+    "get_licenses",
+    actions=[P.LICENSES_VIEW],
+    read_only=True,
+    request=GetLicensesRequest,
+    response=GetLicensesResponse,
+)
 def get_licenses(call: KasmCall) -> dict[str, Any]:
+    """The installed licenses (none on a fresh server: 5 concurrent sessions, Kasm's unlicensed default)."""
     rows = call.db.scalars(select(License).order_by(License.issued_at, License.license_id))
     return {"licenses": [license_out(lic) for lic in rows]}
 
@@ -138,7 +159,15 @@ def parse_license_key(key: str) -> dict[str, Any]:
     }
 
 
+@endpoints.endpoint(
+    "add_license",
+    actions=[P.LICENSES_CREATE],
+    read_only=False,
+    request=AddLicenseRequest,
+    response=LicenseResponse,
+)
 def add_license(call: KasmCall) -> dict[str, Any]:
+    """Install a license key (here: an unsigned JWT carrying the license fields; see DESIGN.md)."""
     key = call.body.get("license_key")
     if not key:
         raise KasmError("Invalid Request. Missing license_key")
@@ -154,7 +183,15 @@ def add_license(call: KasmCall) -> dict[str, Any]:
     return {"license": license_out(lic)}
 
 
+@endpoints.endpoint(
+    "delete_license",
+    actions=[P.LICENSES_DELETE],
+    read_only=False,
+    request=DeleteLicenseRequest,
+    response=Empty,
+)
 def delete_license(call: KasmCall) -> dict[str, Any]:
+    """Remove a license."""
     value = call.body.get("license_id")
     if not value:
         raise KasmError("Invalid Request. Missing license_id")
@@ -168,6 +205,13 @@ def delete_license(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "activate",
+    actions=[P.LICENSES_CREATE],
+    read_only=False,
+    request=ActivateRequest,
+    response=LicenseResponse,
+)
 def activate(call: KasmCall) -> dict[str, Any]:
     """Activation asks Kasm's license server; this offline server has no `license_server_url`."""
     if not call.body.get("activation_key"):
@@ -175,7 +219,15 @@ def activate(call: KasmCall) -> dict[str, Any]:
     raise KasmError("Missing license_server_url Setting", 400)
 
 
+@endpoints.endpoint(
+    "license_status",
+    actions=[P.USER],
+    read_only=True,
+    request=GetLicensesRequest,
+    response=LicenseStatusResponse,
+)
 def license_status(call: KasmCall) -> dict[str, Any]:
+    """The effective license (type, limit, features)."""
     current = effective_license(call.db)
     return {
         "license": {

@@ -15,11 +15,23 @@ from urllib.parse import unquote, urlparse
 
 from sqlalchemy import select
 
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.registries import RegistryOut
+from ..models.common import Empty
+from ..models.registries import (
+    CreateRegistryRequest,
+    GetRegistriesRequest,
+    GetRegistriesResponse,
+    RegistryAutoUpdatesRequest,
+    RegistryIdRequest,
+    RegistryOut,
+    RegistryResponse,
+)
+from ..permissions import Permission as P
 from ..storage.tables import Registry
+
+endpoints = EndpointGroup("registries")
 
 SCHEMA_VERSION = "1.0"
 LIST_KEYS = ("name", "icon", "description", "list_url", "workspaces")
@@ -39,7 +51,15 @@ def registry_out(registry: Registry) -> dict[str, Any]:
     ).model_dump()
 
 
+@endpoints.endpoint(
+    "get_registries",
+    actions=[P.REGISTRIES_VIEW],
+    read_only=True,
+    request=GetRegistriesRequest,
+    response=GetRegistriesResponse,
+)
 def get_registries(call: KasmCall) -> dict[str, Any]:
+    """The installed registries with their workspaces."""
     rows = call.db.scalars(select(Registry).order_by(Registry.registry_url))
     return {"registries": [registry_out(r) for r in rows], "architectures": list(ARCHITECTURES)}
 
@@ -89,7 +109,15 @@ def _same_url(call: KasmCall, url: str) -> Registry | None:
     return None
 
 
+@endpoints.endpoint(
+    "create_registry",
+    actions=[P.REGISTRIES_CREATE],
+    read_only=False,
+    request=CreateRegistryRequest,
+    response=RegistryResponse,
+)
 def create_registry(call: KasmCall) -> dict[str, Any]:
+    """Install the registry at `registry` (offline: `file://` registries only; see DESIGN.md)."""
     url = normalise_url(call.body.get("registry"))
     if _same_url(call, url) is not None:
         raise KasmError("This Registry has already been installed.")
@@ -118,6 +146,13 @@ def _registry(call: KasmCall) -> Registry:
     return registry
 
 
+@endpoints.endpoint(
+    "update_registry",
+    actions=[P.REGISTRIES_MODIFY],
+    read_only=False,
+    request=RegistryIdRequest,
+    response=RegistryResponse,
+)
 def update_registry(call: KasmCall) -> dict[str, Any]:
     """Re-read the registry's list (only `file://` registries can be re-read offline)."""
     registry = _registry(call)
@@ -126,7 +161,15 @@ def update_registry(call: KasmCall) -> dict[str, Any]:
     return {"registry": registry_out(registry)}
 
 
+@endpoints.endpoint(
+    "registry_auto_updates",
+    actions=[P.REGISTRIES_MODIFY],
+    read_only=False,
+    request=RegistryAutoUpdatesRequest,
+    response=RegistryResponse,
+)
 def registry_auto_updates(call: KasmCall) -> dict[str, Any]:
+    """Turn a registry's automatic updates on or off."""
     registry = _registry(call)
     if not isinstance(call.body.get("auto_updates"), bool):
         raise KasmError("Invalid Request. Missing auto_updates")
@@ -134,6 +177,14 @@ def registry_auto_updates(call: KasmCall) -> dict[str, Any]:
     return {"registry": registry_out(registry)}
 
 
+@endpoints.endpoint(
+    "delete_registry",
+    actions=[P.REGISTRIES_DELETE],
+    read_only=False,
+    request=RegistryIdRequest,
+    response=Empty,
+)
 def delete_registry(call: KasmCall) -> dict[str, Any]:
+    """Uninstall a registry (images installed from it stay)."""
     call.db.delete(_registry(call))
     return {}

@@ -9,13 +9,21 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.session_permissions import SessionPermissionOut
+from ..models.common import Empty
+from ..models.session_permissions import (
+    SessionPermissionOut,
+    SessionPermissionsRequest,
+    SessionPermissionsResponse,
+)
+from ..permissions import Permission as P
 from ..storage.tables import Kasm, SessionPermission, User
 from .common import MISSING_COLON, target
 from .sessions import add_session_permission
+
+endpoints = EndpointGroup("session_permissions")
 
 ACCESS = ("r", "rw", "rwo")
 
@@ -59,7 +67,15 @@ def _of_kasm(call: KasmCall, kasm: Kasm) -> list[SessionPermission]:
     return list(call.db.scalars(query.order_by(SessionPermission.session_permission_id)))
 
 
+@endpoints.endpoint(
+    "set_session_permissions",
+    actions=[P.SESSIONS_MODIFY],
+    read_only=False,
+    request=SessionPermissionsRequest,
+    response=SessionPermissionsResponse,
+)
 def set_session_permissions(call: KasmCall) -> dict[str, Any]:
+    """Grant users access (`r`, `rw`, `rwo`) to a session; existing grants are updated."""
     spec = _spec(call)
     kasm = _kasm(call, spec)
     entries = spec.get("session_permissions")
@@ -84,7 +100,15 @@ def set_session_permissions(call: KasmCall) -> dict[str, Any]:
     return {"session_permissions": [permission_out(p) for p in changed]}
 
 
+@endpoints.endpoint(
+    "set_all_session_permissions",
+    actions=[P.SESSIONS_MODIFY],
+    read_only=False,
+    request=SessionPermissionsRequest,
+    response=SessionPermissionsResponse,
+)
 def set_all_session_permissions(call: KasmCall) -> dict[str, Any]:
+    """Set `access` on every existing grant of a session."""
     spec = _spec(call)
     kasm = _kasm(call, spec)
     if "access" not in spec:
@@ -96,7 +120,15 @@ def set_all_session_permissions(call: KasmCall) -> dict[str, Any]:
     return {"session_permissions": [permission_out(p) for p in permissions]}
 
 
+@endpoints.endpoint(
+    "get_session_permissions",
+    actions=[P.SESSIONS_VIEW],
+    read_only=True,
+    request=SessionPermissionsRequest,
+    response=SessionPermissionsResponse,
+)
 def get_session_permissions(call: KasmCall) -> dict[str, Any]:
+    """Grants filtered by `kasm_id`, `user_id` and/or `session_permission_id` (one is required)."""
     spec = _spec(call)
     keys = {"kasm_id": SessionPermission.kasm_id, "user_id": SessionPermission.user_id}
     keys["session_permission_id"] = SessionPermission.session_permission_id
@@ -112,7 +144,15 @@ def get_session_permissions(call: KasmCall) -> dict[str, Any]:
     return {"session_permissions": [permission_out(p) for p in rows]}
 
 
+@endpoints.endpoint(
+    "delete_session_permissions",
+    actions=[P.SESSIONS_MODIFY],
+    read_only=False,
+    request=SessionPermissionsRequest,
+    response=Empty,
+)
 def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
+    """Remove the grants of `user_ids` on a session (all or nothing)."""
     spec = _spec(call)
     kasm = _kasm(call, spec)
     user_ids = spec.get("user_ids")
@@ -132,7 +172,15 @@ def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "delete_all_session_permissions",
+    actions=[P.SESSIONS_MODIFY],
+    read_only=False,
+    request=SessionPermissionsRequest,
+    response=Empty,
+)
 def delete_all_session_permissions(call: KasmCall) -> dict[str, Any]:
+    """Remove every grant of a session."""
     kasm = _kasm(call, _spec(call))
     for permission in _of_kasm(call, kasm):
         call.db.delete(permission)

@@ -7,13 +7,24 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.session_tokens import SessionTokenOut
+from ..models.common import Empty
+from ..models.session_tokens import (
+    SessionTokenOut,
+    SessionTokenResponse,
+    SessionTokensResponse,
+    TargetSessionTokenRequest,
+    TargetUserTokensRequest,
+)
+from ..permissions import Permission as P
 from ..storage.tables import SessionToken, User, utcnow
 from .common import MISSING_COLON, kasm_time, target
 from .users import SESSION_LIFETIME_SECONDS, find_user, new_session_token
+
+endpoints = EndpointGroup("session_tokens")
+AUTH = [P.USERS_AUTH_SESSION]
 
 
 def token_out(token: SessionToken) -> dict[str, Any]:
@@ -46,16 +57,40 @@ def _target_token(call: KasmCall) -> SessionToken:
     return token
 
 
+@endpoints.endpoint(
+    "create_session_token",
+    actions=AUTH,
+    read_only=False,
+    request=TargetUserTokensRequest,
+    response=SessionTokenResponse,
+)
 def create_session_token(call: KasmCall) -> dict[str, Any]:
+    """A new login token for `target_user`."""
     user = _target_user(call)
     return {"session_token": token_out(new_session_token(call.db, user.user_id))}
 
 
+@endpoints.endpoint(
+    "get_session_token",
+    actions=AUTH,
+    read_only=True,
+    request=TargetSessionTokenRequest,
+    response=SessionTokenResponse,
+)
 def get_session_token(call: KasmCall) -> dict[str, Any]:
+    """One token (expired ones are not found)."""
     return {"session_token": token_out(_target_token(call))}
 
 
+@endpoints.endpoint(
+    "get_session_tokens",
+    actions=AUTH,
+    read_only=True,
+    request=TargetUserTokensRequest,
+    response=SessionTokensResponse,
+)
 def get_session_tokens(call: KasmCall) -> dict[str, Any]:
+    """A user's unexpired tokens, oldest first."""
     user = _target_user(call)
     now = utcnow()
     tokens = call.db.scalars(
@@ -67,6 +102,13 @@ def get_session_tokens(call: KasmCall) -> dict[str, Any]:
     return {"session_tokens": [token_out(t) for t in live]}
 
 
+@endpoints.endpoint(
+    "update_session_token",
+    actions=AUTH,
+    read_only=False,
+    request=TargetSessionTokenRequest,
+    response=SessionTokenResponse,
+)
 def update_session_token(call: KasmCall) -> dict[str, Any]:
     """Refresh the token: a new date, and the lifetime counted from it."""
     token = _target_token(call)
@@ -76,12 +118,20 @@ def update_session_token(call: KasmCall) -> dict[str, Any]:
     return {"session_token": token_out(token)}
 
 
+@endpoints.endpoint(
+    "delete_session_token", actions=AUTH, read_only=False, request=TargetSessionTokenRequest, response=Empty
+)
 def delete_session_token(call: KasmCall) -> dict[str, Any]:
+    """Invalidate one token."""
     call.db.delete(_target_token(call))
     return {}
 
 
+@endpoints.endpoint(
+    "delete_session_tokens", actions=AUTH, read_only=False, request=TargetUserTokensRequest, response=Empty
+)
 def delete_session_tokens(call: KasmCall) -> dict[str, Any]:
+    """Invalidate all of a user's tokens."""
     user = _target_user(call)
     call.db.execute(delete(SessionToken).where(SessionToken.user_id == user.user_id))
     return {}

@@ -27,17 +27,46 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from ..constants import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID, LOCAL_AGENT_IP
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import dashed, parse_id
+from ..models.common import Empty
 from ..models.sessions import (
+    ExecCommandRequest,
+    FrameStatsRequest,
+    FrameStatsResponse,
+    GetKasmRequest,
+    GetKasmResponse,
+    GetKasmsRequest,
+    GetKasmsResponse,
+    JoinKasmRequest,
+    JoinKasmResponse,
+    KasmIdRequest,
+    KasmResponse,
+    KasmStatusRequest,
+    KasmStatusResponse,
+    KeepaliveRequest,
+    KeepaliveResponse,
     ListedSessionOut,
+    RdpConnectionInfoRequest,
+    RdpConnectionInfoResponse,
+    RequestKasmRequest,
+    RequestKasmResponse,
+    ScreenshotRequest,
     SessionImageOut,
     SessionOut,
+    SessionRecordingsRequest,
+    SessionRecordingsResponse,
     SessionServerOut,
+    SessionsRecordingsRequest,
+    SessionsRecordingsResponse,
     SessionUserOut,
+    ShareIdResponse,
+    UserKasmsRequest,
+    UserKasmsResponse,
 )
 from ..permissions import Permission
+from ..permissions import Permission as P
 from ..storage.tables import (
     GroupImage,
     Image,
@@ -53,6 +82,8 @@ from .common import kasm_time
 from .group_settings import setting_bool, setting_int, setting_str
 from .licenses import PER_NAMED_USER, effective_license
 from .users import create_user_record, new_session_token
+
+endpoints = EndpointGroup("sessions")
 
 DOCKER_NETWORK = "kasm_default_network"
 DEFAULT_MAX_KASMS_PER_USER = 2
@@ -322,7 +353,15 @@ def _sharing_allowed(db: Session, user_id: str) -> bool:
 # --- request_kasm -----------------------------------------------------------------------------------
 
 
+@endpoints.endpoint(
+    "request_kasm",
+    actions=[P.USER],
+    read_only=False,
+    request=RequestKasmRequest,
+    response=RequestKasmResponse,
+)
 def request_kasm(call: KasmCall) -> dict[str, Any]:
+    """Start a session of `image_id` for `user_id` (an anonymous user when omitted); answers "starting"."""
     db, body, now = call.db, call.body, utcnow()
     user = call.user if call.user is not None else _anonymous_user(db)
     image_value = body.get("image_id")
@@ -477,7 +516,16 @@ def _state_message(status: str) -> str | None:
     return None
 
 
+@endpoints.endpoint(
+    "get_kasm_status",
+    actions=[P.USER],
+    read_only=True,
+    writes=True,
+    request=KasmStatusRequest,
+    response=KasmStatusResponse,
+)
 def get_kasm_status(call: KasmCall) -> dict[str, Any]:
+    """A session's state; once running, the session and a connect URL with a new session token."""
     kasm = _owned(call)
     now = utcnow()
     state = settle(kasm, now)
@@ -500,7 +548,11 @@ def get_kasm_status(call: KasmCall) -> dict[str, Any]:
     return answer
 
 
+@endpoints.endpoint(
+    "get_kasms", actions=[P.SESSIONS_VIEW], read_only=True, request=GetKasmsRequest, response=GetKasmsResponse
+)
 def get_kasms(call: KasmCall) -> dict[str, Any]:
+    """Every session of every user, in any state, oldest first."""
     now = utcnow()
     kasms = call.db.scalars(select(Kasm).order_by(Kasm.created_date, Kasm.kasm_id))
     return {
@@ -509,7 +561,11 @@ def get_kasms(call: KasmCall) -> dict[str, Any]:
     }
 
 
+@endpoints.endpoint(
+    "get_kasm", actions=[P.SESSIONS_VIEW], read_only=True, request=GetKasmRequest, response=GetKasmResponse
+)
 def get_kasm(call: KasmCall) -> dict[str, Any]:
+    """One session by `target_kasm.kasm_id` (`{}` when it does not exist)."""
     spec = call.body.get("target_kasm")
     if not spec:
         raise KasmError("Invalid Request. Missing target_kasm")
@@ -525,7 +581,11 @@ def get_kasm(call: KasmCall) -> dict[str, Any]:
     return {"kasm": listed_session_out(call.db, kasm, call.host, now), "current_time": kasm_time(now)}
 
 
+@endpoints.endpoint(
+    "get_user_kasms", actions=[P.USER], read_only=True, request=UserKasmsRequest, response=UserKasmsResponse
+)
 def get_user_kasms(call: KasmCall) -> dict[str, Any]:
+    """The impersonated user's sessions."""
     if call.user is None:
         raise KasmError("Invalid Request")
     now = utcnow()
@@ -541,7 +601,9 @@ def get_user_kasms(call: KasmCall) -> dict[str, Any]:
 # --- changing sessions --------------------------------------------------------------------------------
 
 
+@endpoints.endpoint("destroy_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
 def destroy_kasm(call: KasmCall) -> dict[str, Any]:
+    """Destroy a session of `user_id` (any user's with Sessions Delete); it is gone at once here."""
     kasm = call.kasm
     if kasm is None:
         raise KasmError("Invalid Request")
@@ -559,7 +621,16 @@ def destroy_kasm(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "keepalive",
+    actions=[P.SESSIONS_MODIFY],
+    read_only=True,
+    writes=True,
+    request=KeepaliveRequest,
+    response=KeepaliveResponse,
+)
 def keepalive(call: KasmCall) -> dict[str, Any]:
+    """Push a session's expiration back by the owner's `keepalive_expiration`."""
     kasm = call.kasm
     if kasm is None:
         raise KasmError("Invalid Request: Missing required parameters", 400)
@@ -577,7 +648,15 @@ def keepalive(call: KasmCall) -> dict[str, Any]:
     return {"usage_reached": False}
 
 
+@endpoints.endpoint(
+    "exec_command_kasm",
+    actions=[P.SESSIONS_MODIFY],
+    read_only=False,
+    request=ExecCommandRequest,
+    response=KasmResponse,
+)
 def exec_command_kasm(call: KasmCall) -> dict[str, Any]:
+    """Run `exec_config.cmd` in a running session (fire and forget: no output comes back)."""
     exec_config = call.body.get("exec_config")
     kasm = call.kasm
     if (
@@ -609,7 +688,9 @@ def _lifecycle_target(call: KasmCall, verb: str, setting: str) -> tuple[Kasm, St
     return kasm, settle(kasm, utcnow()), admin
 
 
+@endpoints.endpoint("stop_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
 def stop_kasm(call: KasmCall) -> dict[str, Any]:
+    """Stop a running or paused container session (group setting `allow_kasm_stop`)."""
     kasm, state, _admin = _lifecycle_target(call, "stop", "allow_kasm_stop")
     if state.status not in ("running", "paused"):
         raise KasmError("Session is not in a valid state to be stopped")
@@ -618,7 +699,9 @@ def stop_kasm(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint("pause_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
 def pause_kasm(call: KasmCall) -> dict[str, Any]:
+    """Pause a running container session (group setting `allow_kasm_pause`)."""
     kasm, state, _admin = _lifecycle_target(call, "pause", "allow_kasm_pause")
     if state.status != "running":
         raise KasmError("Session is not in a valid state to be paused")
@@ -627,7 +710,9 @@ def pause_kasm(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint("resume_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
 def resume_kasm(call: KasmCall) -> dict[str, Any]:
+    """Resume a stopped or paused session (needs a concurrent-session seat)."""
     kasm, state, admin = _lifecycle_target(call, "resume", "")
     if state.status not in IDLE_STATES and not admin:
         raise KasmError(f"Session ({kasm.kasm_id}) is in status ({state.status}) and cannot be resumed")
@@ -654,7 +739,11 @@ def _owned_or_admin(call: KasmCall) -> Kasm:
     return kasm
 
 
+@endpoints.endpoint(
+    "create_kasm_share_id", actions=[P.USER], read_only=False, request=KasmIdRequest, response=ShareIdResponse
+)
 def create_kasm_share_id(call: KasmCall) -> dict[str, Any]:
+    """Enable sharing: a new 8-hex-character share id (group setting `allow_kasm_sharing`)."""
     kasm = _owned_or_admin(call)
     if not _sharing_allowed(call.db, kasm.user_id):
         raise KasmError(f"Sharing is not allowed for this ({kasm.user.username})")
@@ -664,12 +753,20 @@ def create_kasm_share_id(call: KasmCall) -> dict[str, Any]:
     return {"share_id": kasm.share_id}
 
 
+@endpoints.endpoint(
+    "get_kasm_share_id", actions=[P.USER], read_only=True, request=KasmIdRequest, response=ShareIdResponse
+)
 def get_kasm_share_id(call: KasmCall) -> dict[str, Any]:
+    """The session's share id (null when sharing is off)."""
     kasm = _owned_or_admin(call)
     return {"share_id": kasm.share_id}
 
 
+@endpoints.endpoint(
+    "delete_kasm_share_id", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty
+)
 def delete_kasm_share_id(call: KasmCall) -> dict[str, Any]:
+    """Disable sharing; viewers lose their session permissions."""
     kasm = _owned_or_admin(call)
     kasm.share_id = None
     # Viewers lose their access with the link.
@@ -680,7 +777,16 @@ def delete_kasm_share_id(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "join_kasm",
+    actions=[P.USER],
+    read_only=True,
+    writes=True,
+    request=JoinKasmRequest,
+    response=JoinKasmResponse,
+)
 def join_kasm(call: KasmCall) -> dict[str, Any]:
+    """Join a shared session by `share_id` as `user_id` (an anonymous viewer when omitted)."""
     db, now = call.db, utcnow()
     share_id = call.body.get("share_id")
     if not share_id:
@@ -774,7 +880,11 @@ def _dimension(value: Any, default: int) -> int:
     return max(1, min(number, 4096))
 
 
+@endpoints.endpoint(
+    "get_kasm_screenshot", actions=[P.USER], read_only=True, writes=True, request=ScreenshotRequest
+)
 def get_kasm_screenshot(call: KasmCall) -> Response:
+    """A JPEG of the session's screen (`width`/`height` swapped, as Kasm 1.15 does)."""
     if call.kasm is None:
         return Response(b"", status_code=400)
     if call.user is None or call.kasm.user_id != call.user.user_id:
@@ -806,7 +916,16 @@ def render_screenshot(kasm: Kasm, width: int, height: int) -> bytes:
     return out.getvalue()
 
 
+@endpoints.endpoint(
+    "get_kasm_frame_stats",
+    actions=[P.USER],
+    read_only=True,
+    writes=True,
+    request=FrameStatsRequest,
+    response=FrameStatsResponse,
+)
 def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
+    """KasmVNC frame statistics of a running session."""
     kasm = _running_for_user(call)
     client = call.body.get("client", "auto")
     if client not in ("auto", "all", "none"):
@@ -843,12 +962,24 @@ def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
     }
 
 
+@endpoints.endpoint(
+    "get_kasm_bottleneck_stats", actions=[P.USER], read_only=True, writes=True, request=KasmIdRequest
+)
 def get_kasm_bottleneck_stats(call: KasmCall) -> dict[str, Any]:
+    """KasmVNC bottleneck statistics of a running session."""
     _running_for_user(call)
     rng = secrets.SystemRandom()
     return {"kasm_user": {LOCAL_AGENT_IP: [round(rng.uniform(0, 50), 2) for _ in range(4)]}}
 
 
+@endpoints.endpoint(
+    "get_rdp_client_connection_info",
+    actions=[P.USER],
+    read_only=True,
+    writes=True,
+    request=RdpConnectionInfoRequest,
+    response=RdpConnectionInfoResponse,
+)
 def get_rdp_client_connection_info(call: KasmCall) -> dict[str, Any]:
     """An .rdp file or rdp:// URL pointing at the session's proxy (Kasm 1.16+; shape from clients)."""
     kasm = _running_for_user(call)
@@ -871,7 +1002,15 @@ def get_rdp_client_connection_info(call: KasmCall) -> dict[str, Any]:
 # --- recordings (this server records nothing) ---------------------------------------------------------
 
 
+@endpoints.endpoint(
+    "get_session_recordings",
+    actions=[P.SESSION_RECORDINGS_VIEW],
+    read_only=True,
+    request=SessionRecordingsRequest,
+    response=SessionRecordingsResponse,
+)
 def get_session_recordings(call: KasmCall) -> dict[str, Any]:
+    """A session's recordings (always none: this server records nothing)."""
     target = call.body.get("target_kasm_id")
     if not target:
         raise KasmError("Invalid Request. Missing required parameters", 400)
@@ -882,7 +1021,15 @@ def get_session_recordings(call: KasmCall) -> dict[str, Any]:
     return {"session_recordings": [], "items": 0, "page": page, "per_page": 5, "total_duration": 0}
 
 
+@endpoints.endpoint(
+    "get_sessions_recordings",
+    actions=[P.SESSION_RECORDINGS_VIEW],
+    read_only=True,
+    request=SessionsRecordingsRequest,
+    response=SessionsRecordingsResponse,
+)
 def get_sessions_recordings(call: KasmCall) -> dict[str, Any]:
+    """Recordings of several sessions (always none)."""
     targets = call.body.get("target_kasm_ids")
     if not targets or not isinstance(targets, list):
         raise KasmError("Invalid Request. Missing required parameters", 400)

@@ -10,13 +10,22 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.staging_configs import StagingConfigOut
+from ..models.common import Empty, KasmRequest
+from ..models.staging_configs import (
+    StagingConfigOut,
+    StagingConfigResponse,
+    StagingConfigsResponse,
+    TargetStagingConfigRequest,
+)
+from ..permissions import Permission as P
 from ..storage.tables import Image, Kasm, StagingConfig, Zone
 from .common import MISSING_DOT, as_float, as_int, target
 from .licenses import effective_license
+
+endpoints = EndpointGroup("staging_configs")
 
 REQUIRED = ("zone_id", "image_id", "num_sessions", "expiration")
 FLAGS = (
@@ -72,12 +81,28 @@ def _find(call: KasmCall) -> tuple[StagingConfig, dict[str, Any]]:
     return config, spec
 
 
+@endpoints.endpoint(
+    "get_staging_configs",
+    actions=[P.STAGING_VIEW],
+    read_only=True,
+    request=KasmRequest,
+    response=StagingConfigsResponse,
+)
 def get_staging_configs(call: KasmCall) -> dict[str, Any]:
+    """Every staging config."""
     rows = call.db.scalars(select(StagingConfig).order_by(StagingConfig.staging_config_id))
     return {"staging_configs": [staging_config_out(call, c) for c in rows]}
 
 
+@endpoints.endpoint(
+    "get_staging_config",
+    actions=[P.STAGING_VIEW],
+    read_only=True,
+    request=TargetStagingConfigRequest,
+    response=StagingConfigResponse,
+)
 def get_staging_config(call: KasmCall) -> dict[str, Any]:
+    """One staging config by `target_staging_config.staging_config_id`."""
     config, _spec = _find(call)
     return {"staging_config": staging_config_out(call, config)}
 
@@ -123,7 +148,15 @@ def _check_unique(call: KasmCall, config: StagingConfig) -> None:
         raise KasmError("A staging config already exists for this zone and image", 400)
 
 
+@endpoints.endpoint(
+    "create_staging_config",
+    actions=[P.STAGING_CREATE],
+    read_only=False,
+    request=TargetStagingConfigRequest,
+    response=StagingConfigResponse,
+)
 def create_staging_config(call: KasmCall) -> dict[str, Any]:
+    """Create a staging config (`zone_id`, `image_id`, `num_sessions`, `expiration`; one per zone and image)."""
     _licensed(call)
     spec = target(call.body, "target_staging_config")
     if spec is None or any(spec.get(key) in (None, "") for key in REQUIRED):
@@ -136,7 +169,15 @@ def create_staging_config(call: KasmCall) -> dict[str, Any]:
     return {"staging_config": staging_config_out(call, config)}
 
 
+@endpoints.endpoint(
+    "update_staging_config",
+    actions=[P.STAGING_MODIFY],
+    read_only=False,
+    request=TargetStagingConfigRequest,
+    response=StagingConfigResponse,
+)
 def update_staging_config(call: KasmCall) -> dict[str, Any]:
+    """Change the fields given of a staging config."""
     _licensed(call)
     config, spec = _find(call)
     _apply(call, config, spec)
@@ -145,7 +186,15 @@ def update_staging_config(call: KasmCall) -> dict[str, Any]:
     return {"staging_config": staging_config_out(call, config)}
 
 
+@endpoints.endpoint(
+    "delete_staging_config",
+    actions=[P.STAGING_DELETE],
+    read_only=False,
+    request=TargetStagingConfigRequest,
+    response=Empty,
+)
 def delete_staging_config(call: KasmCall) -> dict[str, Any]:
+    """Delete a staging config."""
     config, _spec = _find(call)
     call.db.delete(config)
     return {}

@@ -15,20 +15,33 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..constants import ALL_USERS_GROUP_ID
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmCrash, KasmError
 from ..hashing import hash_secret
 from ..ids import dashed, parse_id
+from ..models.common import Empty
 from ..models.users import (
+    CreateUserRequest,
+    DeleteUserRequest,
+    GetUsersRequest,
+    GetUsersResponse,
     ListedUserOut,
+    LoginResponse,
+    TargetUserRequest,
+    UpdateUserAttributesRequest,
+    UpdateUserRequest,
     UserAttributesOut,
+    UserAttributesResponse,
     UserDetailOut,
+    UserDetailResponse,
     UserGroupOut,
     UserKasmOut,
     UserKasmServerOut,
     UserOut,
+    UserResponse,
 )
 from ..permissions import Permission
+from ..permissions import Permission as P
 from ..storage.tables import (
     Group,
     GroupPermission,
@@ -42,6 +55,8 @@ from ..storage.tables import (
 )
 from .common import MISSING_COLON, as_int, kasm_time, target, text
 from .group_settings import setting_bool
+
+endpoints = EndpointGroup("users")
 
 SESSION_LIFETIME_SECONDS = 86400
 SPECIAL_CHARACTERS = set(" !#@$%&'()*+,-./[\\]^_`{|}~\"")
@@ -229,7 +244,11 @@ def user_detail_out(call: KasmCall, user: User) -> dict[str, Any]:
 # --- endpoints --------------------------------------------------------------------------------------
 
 
+@endpoints.endpoint(
+    "create_user", actions=[P.USERS_CREATE], read_only=False, request=CreateUserRequest, response=UserResponse
+)
 def create_user(call: KasmCall) -> dict[str, Any]:
+    """Create a user (username stored lower-cased; joins All Users)."""
     spec = target(call.body, "target_user")
     if spec is None or not spec.get("username"):
         raise KasmError(MISSING_COLON, 400)
@@ -274,7 +293,11 @@ def create_user(call: KasmCall) -> dict[str, Any]:
     return {"user": user_out(db, user)}
 
 
+@endpoints.endpoint(
+    "get_user", actions=[P.USERS_VIEW], read_only=True, request=TargetUserRequest, response=UserDetailResponse
+)
 def get_user(call: KasmCall) -> dict[str, Any]:
+    """One user by `user_id` or `username`."""
     spec = target(call.body, "target_user")
     user = find_user(call.db, spec) if spec is not None else None
     if user is None:
@@ -282,7 +305,11 @@ def get_user(call: KasmCall) -> dict[str, Any]:
     return {"user": user_detail_out(call, user)}
 
 
+@endpoints.endpoint(
+    "get_users", actions=[P.USERS_VIEW], read_only=True, request=GetUsersRequest, response=GetUsersResponse
+)
 def get_users(call: KasmCall) -> dict[str, Any]:
+    """Users (non-anonymous by default), newest first unless `sort_by`/`sort_direction` say otherwise."""
     body = call.body
     db = call.db
     query: Select[User] = select(User)
@@ -386,7 +413,11 @@ def _require_admin_rights(call: KasmCall, user: User) -> None:
         raise KasmError("Unauthorized", 401)
 
 
+@endpoints.endpoint(
+    "update_user", actions=[P.USERS_MODIFY], read_only=False, request=UpdateUserRequest, response=UserResponse
+)
 def update_user(call: KasmCall) -> dict[str, Any]:
+    """Update a user (`username` is required)."""
     spec = target(call.body, "target_user")
     if spec is None or not spec.get("user_id"):
         raise KasmError("Invalid Request", 400)
@@ -459,7 +490,11 @@ def update_user(call: KasmCall) -> dict[str, Any]:
     return {"user": user_out(db, user)}
 
 
+@endpoints.endpoint(
+    "delete_user", actions=[P.USERS_DELETE], read_only=False, request=DeleteUserRequest, response=Empty
+)
 def delete_user(call: KasmCall) -> dict[str, Any]:
+    """Delete a user (`force` also destroys their sessions)."""
     body = call.body
     force = body.get("force", False)
     if not isinstance(force, bool):
@@ -486,7 +521,11 @@ def delete_user(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
+@endpoints.endpoint(
+    "logout_user", actions=[P.USERS_AUTH_SESSION], read_only=False, request=TargetUserRequest, response=Empty
+)
 def logout_user(call: KasmCall) -> dict[str, Any]:
+    """Delete all of a user's session tokens."""
     spec = target(call.body, "target_user")
     if spec is None:
         raise KasmError("Invalid Request: Missing required target_user", 400)
@@ -537,7 +576,16 @@ def attributes_out(attributes: UserAttributes) -> dict[str, Any]:
     ).model_dump()
 
 
+@endpoints.endpoint(
+    "get_attributes",
+    actions=[P.USERS_VIEW],
+    read_only=True,
+    writes=True,
+    request=TargetUserRequest,
+    response=UserAttributesResponse,
+)
 def get_attributes(call: KasmCall) -> dict[str, Any]:
+    """A user's attributes (preferences and SSH public key)."""
     spec = target(call.body, "target_user")
     if spec is None or not (spec.get("user_id") or spec.get("username")):
         raise KasmError(MISSING_COLON, 400)
@@ -547,7 +595,16 @@ def get_attributes(call: KasmCall) -> dict[str, Any]:
     return {"user_attributes": attributes_out(_attributes(call.db, user))}
 
 
+@endpoints.endpoint(
+    "update_user_attributes",
+    actions=[P.USERS_MODIFY],
+    read_only=True,  # sic: Kasm 1.15 lets read-only keys call it
+    writes=True,
+    request=UpdateUserAttributesRequest,
+    response=Empty,
+)
 def update_user_attributes(call: KasmCall) -> dict[str, Any]:
+    """Change a user's attributes (only the keys given)."""
     spec = target(call.body, "target_user_attributes")
     if spec is None:
         raise KasmError("No target user attribute in request", 400)
@@ -603,7 +660,16 @@ def _load_private_key(value: Any, passphrase: Any) -> tuple[str, str]:
     return value, public.decode()
 
 
+@endpoints.endpoint(
+    "get_login",
+    actions=[P.USERS_AUTH_SESSION],
+    read_only=True,
+    writes=True,
+    request=TargetUserRequest,
+    response=LoginResponse,
+)
 def get_login(call: KasmCall) -> dict[str, Any]:
+    """A login link for a user (creates a session token)."""
     spec = target(call.body, "target_user")
     if spec is None or not spec.get("user_id"):
         raise KasmError(MISSING_COLON, 400)

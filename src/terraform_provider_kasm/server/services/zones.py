@@ -12,12 +12,23 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..constants import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID
-from ..endpoints import KasmCall
+from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.zones import ListedZoneOut, ZoneOut
+from ..models.common import Empty
+from ..models.zones import (
+    GetZonesRequest,
+    GetZonesResponse,
+    ListedZoneOut,
+    TargetZoneRequest,
+    ZoneOut,
+    ZoneResponse,
+)
+from ..permissions import Permission as P
 from ..storage.tables import Kasm, Zone
 from .common import MISSING_DOT, as_int, target, truncated
+
+endpoints = EndpointGroup("zones")
 
 AGENT_CORES = 16.0
 AGENT_MEMORY = 64_000_000_000
@@ -55,7 +66,11 @@ def zone_out(zone: Zone) -> dict[str, Any]:
     return ZoneOut(**zone_fields(zone)).model_dump()
 
 
+@endpoints.endpoint(
+    "get_zones", actions=[P.ZONES_VIEW], read_only=True, request=GetZonesRequest, response=GetZonesResponse
+)
 def get_zones(call: KasmCall) -> dict[str, Any]:
+    """Every zone, by name, with capacity figures (and servers unless `brief`)."""
     brief = bool(call.body.get("brief"))
     used = {
         zone_id: (count, cores or 0.0, memory or 0, gpus or 0)
@@ -109,7 +124,11 @@ def _name_taken(call: KasmCall, name: str, zone_id: str | None = None) -> bool:
     return call.db.scalar(query) is not None
 
 
+@endpoints.endpoint(
+    "create_zone", actions=[P.ZONES_CREATE], read_only=False, request=TargetZoneRequest, response=ZoneResponse
+)
 def create_zone(call: KasmCall) -> dict[str, Any]:
+    """Create a zone (`zone_name` unique)."""
     spec = target(call.body, "target_zone")
     if spec is None or not spec.get("zone_name"):
         raise KasmError(MISSING_DOT)
@@ -123,7 +142,11 @@ def create_zone(call: KasmCall) -> dict[str, Any]:
     return {"zone": zone_out(zone)}
 
 
+@endpoints.endpoint(
+    "update_zone", actions=[P.ZONES_MODIFY], read_only=False, request=TargetZoneRequest, response=ZoneResponse
+)
 def update_zone(call: KasmCall) -> dict[str, Any]:
+    """Change the fields given of a zone."""
     spec = target(call.body, "target_zone")
     if spec is None or not spec.get("zone_id"):
         raise KasmError(MISSING_DOT)
@@ -146,7 +169,11 @@ def update_zone(call: KasmCall) -> dict[str, Any]:
     return {"zone": zone_out(zone)}
 
 
+@endpoints.endpoint(
+    "delete_zone", actions=[P.ZONES_DELETE], read_only=False, request=TargetZoneRequest, response=Empty
+)
 def delete_zone(call: KasmCall) -> dict[str, Any]:
+    """Delete a zone."""
     spec = target(call.body, "target_zone")
     if spec is None or not spec.get("zone_id"):
         raise KasmError(MISSING_DOT)

@@ -1,9 +1,10 @@
-"""One module per API area; each defines `endpoints = EndpointGroup(...)`. Add new areas to `AREAS`."""
+"""The API areas: each `services/<area>.py` registers its calls on its handlers (`endpoints = EndpointGroup(...)`
+and one `@endpoints.endpoint(...)` per Kasm call). Add new areas to `AREAS`."""
 
 from __future__ import annotations
 
-from ..endpoints import EndpointGroup
-from . import (
+from .endpoints import EndpointGroup
+from .services import (
     cast_configs,
     groups,
     images,
