@@ -51,8 +51,8 @@ def test_reset_after_create_user_does_not_create_a_duplicate(local_kasm: LocalKa
     assert user.username == local_kasm.name("grace@example.com")
     assert [u.user_id for u in kasm.users.list() if u.username == local_kasm.name("grace@example.com")] == [user.user_id]
     counts = local_kasm.call_counts()
-    # One create, then the lookup by username that found it.
-    assert (counts["create_user"], counts["get_user"]) == (1, 1)
+    # The lookup before sending (absent), one create, then the lookup by username that found it.
+    assert (counts["create_user"], counts["get_user"]) == (1, 2)
 
 
 def test_reset_before_create_user_runs_is_retried(local_kasm: LocalKasm) -> None:
@@ -126,3 +126,30 @@ def test_503_retry_after_is_honoured(local_kasm: LocalKasm, clock: FakeClock) ->
     local_kasm.faults.add("get_zones=503,times=1,retry_after=4")
     local_kasm.client.call("get_zones", {}, idempotent=True)
     assert clock.sleeps == [4.0]
+
+
+@pytest.mark.parametrize("fault", ["reset", "reset_after", "html"])
+def test_a_fault_on_create_never_adopts_a_user_that_existed_before(local_kasm: LocalKasm, fault: str) -> None:
+    kasm = local_kasm.client
+    foreign = kasm.users.create(local_kasm.name("olga@example.com"), password="Their0wn!pw", first_name="Olga")
+    local_kasm.faults.add(f"create_user={fault},times=1")
+    with pytest.raises(errors.AlreadyExisted, match="existed before this call was sent"):
+        kasm.users.create(local_kasm.name("olga@example.com"), password="Str0ng!Passw0rd")
+    assert kasm.users.get(foreign.user_id).first_name == "Olga"
+
+
+@pytest.mark.parametrize("fault", ["reset", "html"])
+def test_a_fault_on_create_never_adopts_a_group_or_membership_that_existed_before(
+    local_kasm: LocalKasm, fault: str
+) -> None:
+    kasm = local_kasm.client
+    group = kasm.groups.create(local_kasm.name("Theirs"), priority=70)
+    user = kasm.users.create(local_kasm.name("pete@example.com"))
+    kasm.groups.add_user(group.group_id, user.user_id)
+    local_kasm.faults.add(f"create_group={fault},times=1")
+    with pytest.raises(errors.AlreadyExisted):
+        kasm.groups.create(local_kasm.name("Theirs"), priority=70)
+    local_kasm.faults.add(f"add_user_group={fault},times=1")
+    with pytest.raises(errors.AlreadyExisted):
+        kasm.groups.add_user(group.group_id, user.user_id)
+    assert [g.group_id for g in kasm.groups.list() if g.name == local_kasm.name("Theirs")] == [group.group_id]

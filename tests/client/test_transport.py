@@ -115,11 +115,15 @@ def test_503_twice_then_success_with_exponential_backoff(mock_client, clock: Fak
     assert len(rec.requests) == 3
 
 
+NO_GROUPS = ok({"groups": []})
+
+
 def test_a_create_is_retried_after_503_because_kasm_did_not_run_it(mock_client) -> None:
     answers = [httpx.Response(503, text="down"), ok({"group": {"group_id": ID, "name": "g", "priority": 5}})]
-    client, rec = mock_client(lambda call, body, req: answers.pop(0))
+    client, rec = mock_client(lambda call, body, req: NO_GROUPS if call == "get_groups" else answers.pop(0))
     assert client.groups.create("g", priority=5).group_id == ID
-    assert rec.calls() == ["create_group", "create_group"]
+    # The lookup before sending (what exists already is never adopted), then the create twice.
+    assert rec.calls() == ["get_groups", "create_group", "create_group"]
 
 
 def test_every_attempt_sends_the_whole_body(mock_client) -> None:
@@ -140,6 +144,8 @@ def test_connect_errors_are_retried_even_for_creates(mock_client) -> None:
     state = {"n": 0}
 
     def handler(call, body, request):
+        if call == "get_groups":
+            return NO_GROUPS
         state["n"] += 1
         if state["n"] == 1:
             raise httpx.ConnectError("refused", request=request)
@@ -147,7 +153,7 @@ def test_connect_errors_are_retried_even_for_creates(mock_client) -> None:
 
     client, rec = mock_client(handler)
     assert client.groups.create("g", priority=1).group_id == ID
-    assert rec.calls() == ["create_group", "create_group"]
+    assert rec.calls() == ["get_groups", "create_group", "create_group"]
 
 
 def test_reads_are_retried_after_a_reset(mock_client) -> None:
@@ -177,17 +183,78 @@ def test_a_create_without_lookup_is_not_repeated_after_a_reset(mock_client) -> N
 
 def test_a_create_after_a_reset_adopts_what_the_lookup_finds(mock_client) -> None:
     user = {"user_id": ID, "username": "alice"}
+    created = {"done": False}
 
     def handler(call, body, request):
         if call == "create_user":
+            created["done"] = True
             raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
         assert call == "get_user"
         assert body["target_user"] == {"username": "alice"}
-        return ok({"user": user})
+        return ok({"user": user}) if created["done"] else err("Invalid Request", 400)
 
     client, rec = mock_client(handler)
     assert client.users.create("Alice", password="Secr3t!pass").user_id == ID
-    assert rec.calls() == ["create_user", "get_user"]
+    # Absent before sending, present after the reset: this call made it.
+    assert rec.calls() == ["get_user", "create_user", "get_user"]
+
+
+@pytest.mark.parametrize("failure", ["reset", "timeout", "html502"])
+def test_a_create_after_a_fault_never_adopts_what_existed_before(mock_client, failure: str) -> None:
+    user = {"user_id": ID, "username": "alice"}
+
+    def handler(call, body, request):
+        if call == "create_user":
+            if failure == "reset":
+                raise httpx.ReadError("connection reset by peer", request=request)
+            if failure == "timeout":
+                raise httpx.ReadTimeout("timed out", request=request)
+            return httpx.Response(502, text="<html>502 Bad Gateway</html>", headers={"content-type": "text/html"})
+        return ok({"user": user})
+
+    client, rec = mock_client(handler)
+    with pytest.raises(errors.AlreadyExisted) as info:
+        client.users.create("alice", password="Secr3t!pass")
+    assert isinstance(info.value, errors.Conflict)
+    assert "User (alice) already exists (it existed before this call was sent" in str(info.value)
+    # Neither adopted nor sent again.
+    assert rec.calls() == ["get_user", "create_user"]
+
+
+def test_a_create_never_adopts_an_object_that_appeared_with_other_values(mock_client) -> None:
+    created = {"done": False}
+
+    def handler(call, body, request):
+        if call == "create_group":
+            created["done"] = True
+            raise httpx.ReadError("connection reset by peer", request=request)
+        # Someone else made "g" with another priority while our call was lost.
+        groups = [{"group_id": ID, "name": "g", "priority": 99}] if created["done"] else []
+        return ok({"groups": groups})
+
+    client, rec = mock_client(handler)
+    with pytest.raises(errors.AlreadyExisted, match="appeared while this call ran"):
+        client.groups.create("g", priority=5)
+    assert rec.calls() == ["get_groups", "create_group", "get_groups"]
+
+
+def test_with_no_retries_there_is_no_lookup_before_a_create(mock_client) -> None:
+    client, rec = mock_client(lambda call, body, req: ok({"group": {"group_id": ID, "name": "g"}}), max_retries=0)
+    client.groups.create("g", priority=1)
+    assert rec.calls() == ["create_group"]
+
+
+def test_a_failed_lookup_before_sending_does_not_stop_the_create_but_nothing_is_adopted(mock_client) -> None:
+    def handler(call, body, request):
+        if call == "create_user":
+            raise httpx.ReadError("reset", request=request)
+        return err("Unauthorized", 401)
+
+    client, rec = mock_client(handler)
+    with pytest.raises(errors.TransportError) as info:
+        client.users.create("alice")
+    assert isinstance(info.value.__cause__, errors.PermissionDenied)
+    assert rec.calls() == ["get_user", "create_user"]
 
 
 def test_a_create_after_a_reset_is_retried_when_the_lookup_finds_nothing(mock_client) -> None:
@@ -203,7 +270,7 @@ def test_a_create_after_a_reset_is_retried_when_the_lookup_finds_nothing(mock_cl
 
     client, rec = mock_client(handler)
     assert client.users.create("alice").user_id == ID
-    assert rec.calls() == ["create_user", "get_user", "create_user"]
+    assert rec.calls() == ["get_user", "create_user", "get_user", "create_user"]
 
 
 def test_a_failed_lookup_raises_the_original_error(mock_client) -> None:
@@ -281,7 +348,9 @@ def test_debug_log_has_call_status_duration_and_retries_but_no_body(mock_client,
 
     caplog.set_level(logging.DEBUG, logger="terraform_provider_kasm.client")
     answers = [httpx.Response(503, text="down"), ok({"user": {"user_id": ID, "username": "a"}})]
-    client, _ = mock_client(lambda call, body, req: answers.pop(0))
+    client, _ = mock_client(
+        lambda call, body, req: err("Invalid Request", 400) if call == "get_user" else answers.pop(0)
+    )
     client.users.create("a", password="Sup3r!secret-pw")
     lines = [r.getMessage() for r in caplog.records if r.name == "terraform_provider_kasm.client"]
     assert any("create_user: status=503" in line and "duration_ms=" in line and "attempt=1" in line

@@ -95,7 +95,9 @@ def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> N
         f'resource "kasm_group_membership" "x" {{\n  group_id = "{group.group_id}"\n  user_id = "{carol.user_id}"\n}}\n'
     )
     out = " ".join(tf.apply(expect=(1,)).output.split())  # Terraform wraps long lines
-    assert "Already a member" in out and f"terraform import <address> {group.group_id}:{carol.user_id}" in out
+    assert "Already a member" in out
+    assert f"terraform import kasm_group_membership.<NAME> {group.group_id}:{carol.user_id}" in out
+    assert f'id = "{group.group_id}:{carol.user_id}"' in out  # the import {} block
     assert tf.state_list() == []
 
     missing = "0123456789abcdef0123456789abcdef"

@@ -120,7 +120,7 @@ def test_handshake_tls_and_controller_shutdown(plugin: Plugin) -> None:
     schema = provider.GetProviderSchema(pb.GetProviderSchema.Request(), timeout=30)
     names = {a.name: a for a in schema.provider.block.attributes}
     assert set(names) == {
-        "base_url", "api_key", "api_secret", "insecure", "ca_file", "timeout", "max_retries", "requests_per_second",
+        "base_url", "api_key", "api_secret", "insecure", "ca_file", "timeout", "deadline", "max_retries", "requests_per_second", "adopt_existing",
     }
     assert names["api_secret"].sensitive and all(a.optional for a in names.values())
 

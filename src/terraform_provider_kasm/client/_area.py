@@ -37,6 +37,47 @@ class Area:
     ) -> dict[str, Any]:
         return self._t.call(call, payload, idempotent=idempotent, recover=recover, accept_error=accept_error)
 
+    def _create(
+        self,
+        call: str,
+        payload: Mapping[str, Any],
+        *,
+        what: str,
+        lookup: Callable[[], dict[str, Any] | None],
+        mine: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> dict[str, Any]:
+        """A create whose recovery after an ambiguous failure (reset, read timeout, 502/504) adopts
+        only what this call made.
+
+        ``lookup`` finds the object the call creates (its answer shape, e.g. ``{"user": {...}}``) or
+        None. It runs once *before* sending (only when retries are enabled: without them there is
+        no recovery): an object found then is foreign, and if the create then fails ambiguously the
+        error is :class:`errors.AlreadyExisted`, never an adoption, nor a blind repeat. After the
+        failure, ``lookup`` again: nothing found → the call is retried; found → adopted if ``mine``
+        (every requested field matches) says so, else AlreadyExisted (someone else made it meanwhile).
+        A lookup that fails before sending (e.g. the key may create but not view) does not stop the
+        create, but leaves the outcome of a failure unknown: the transport error is then raised,
+        nothing adopted.
+        """
+        before: dict[str, Any] | errors.KasmError | None = None
+        if self._t.max_retries > 0:
+            try:
+                before = lookup()
+            except errors.KasmError as e:
+                before = e
+
+        def recover() -> dict[str, Any] | None:
+            if isinstance(before, errors.KasmError):
+                raise before
+            if before is not None:
+                raise errors.AlreadyExisted(call, what)
+            found = lookup()
+            if found is not None and mine is not None and not mine(found):
+                raise errors.AlreadyExisted(call, what, before=False)
+            return found
+
+        return self._call(call, payload, idempotent=False, recover=recover)
+
 
     def _all_pages(
         self,

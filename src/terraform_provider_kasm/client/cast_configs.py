@@ -30,12 +30,15 @@ class CastConfigs(Area):
         """Create a cast config (``create_cast_config``; *Casting Create*). ``key`` and
         ``casting_config_name`` are unique (Conflict); looked up by key before any retry."""
 
-        def recover() -> dict[str, Any] | None:
+        def lookup() -> dict[str, Any] | None:
             found = next((c for c in self._list_json() if c.get("key") == spec.key), None)
             return {"cast_config": found} if found is not None else None
 
-        data = self._call(
-            "create_cast_config", {"target_cast_config": spec.to_json()}, idempotent=False, recover=recover
+        data = self._create(
+            "create_cast_config",
+            {"target_cast_config": spec.to_json()},
+            what=f"Cast config with key ({spec.key})",
+            lookup=lookup,
         )
         return CastConfig.from_json(member("create_cast_config", data, "cast_config"))
 

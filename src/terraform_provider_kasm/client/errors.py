@@ -8,13 +8,15 @@
     │   ├── PermissionDenied       the key lacks a permission (``hint`` names it), or is read-only
     │   ├── NotFound               the object does not exist (``kind`` says which: user, group, …)
     │   ├── Conflict               it already exists / is in use (username, group name, membership…)
+    │   │   └── AlreadyExisted     a create's answer was lost and what the lookup found is not its work
     │   ├── NoResourcesAvailable   no capacity, or a session / license / usage limit was reached
     │   ├── RateLimited            HTTP 429 (``retry_after`` in seconds when the server sent it)
     │   ├── SessionEnded           a session waited for stopped or is ending: it will not run
     │   └── ServerError            HTTP 5xx, or Kasm's own "unexpected error" messages
-    ├── TransportError             the request did not complete (connection refused, reset, TLS…)
-    │   └── Timeout                connect or read timeout
-    │       └── StartTimeout       a session was not running within the time waited for it
+    ├── TransportError             the request did not complete (``kind``: connect, tls, reset…)
+    │   ├── Timeout                connect or read timeout
+    │   │   └── StartTimeout       a session was not running within the time waited for it
+    │   └── Stopped                a call abandoned: Terraform asked the provider to stop (also Interrupted)
     ├── InvalidResponse            the body is not the JSON object Kasm sends (an HTML error page…)
     └── Interrupted                a wait was stopped (StopProvider, Ctrl-C) before it finished
 
@@ -30,6 +32,7 @@ import re
 
 __all__ = [
     "APIError",
+    "AlreadyExisted",
     "AuthenticationError",
     "Conflict",
     "Interrupted",
@@ -42,6 +45,7 @@ __all__ = [
     "ServerError",
     "SessionEnded",
     "StartTimeout",
+    "Stopped",
     "Timeout",
     "TransportError",
     "classify",
@@ -109,6 +113,28 @@ class Conflict(APIError):
     """The object already exists, or is in use and cannot be changed that way."""
 
 
+class AlreadyExisted(Conflict):
+    """A create failed ambiguously (reset, read timeout, 502) and the object its recovery lookup
+    found was not made by it: it existed before the call was sent, or appeared meanwhile with other
+    values. It is never adopted: like Kasm's own "already exists", the caller must import it."""
+
+    def __init__(self, call: str, what: str, *, before: bool = True, attempts: int = 1) -> None:
+        how = (
+            "it existed before this call was sent"
+            if before
+            else "it appeared while this call ran, with other values than requested"
+        )
+        super().__init__(
+            call,
+            0,
+            f"{what} already exists ({how}; the call's own answer was lost, so it is not adopted)",
+            attempts=attempts,
+        )
+
+    def __str__(self) -> str:
+        return f"Kasm {self.call} failed: {self.message}"
+
+
 class NoResourcesAvailable(APIError):
     """Kasm cannot start a session now: no capacity, or a per-user / license / usage limit."""
 
@@ -137,14 +163,24 @@ class SessionEnded(APIError):
 
 
 class TransportError(KasmError):
-    """The HTTP exchange did not complete. ``sent`` tells whether the request may have reached Kasm."""
+    """The HTTP exchange did not complete. ``sent`` tells whether the request may have reached Kasm;
+    ``kind`` which failure it was: "connect" (refused, unreachable, DNS), "tls" (handshake or
+    certificate: deterministic, never retried), "connect_timeout", "read_timeout", "write_timeout",
+    "reset" (the connection broke after sending), "stopped" (Terraform asked the provider to stop)."""
 
     def __init__(
-        self, message: str, *, call: str | None = None, sent: bool = True, attempts: int = 1
+        self,
+        message: str,
+        *,
+        call: str | None = None,
+        sent: bool = True,
+        attempts: int = 1,
+        kind: str = "reset",
     ) -> None:
         super().__init__(message, call=call)
         self.sent = sent
         self.attempts = attempts
+        self.kind = kind
 
 
 class Timeout(TransportError):
@@ -171,6 +207,11 @@ class InvalidResponse(KasmError):
 class Interrupted(KasmError):
     """A wait (e.g. for a session to run) was stopped before it finished: Terraform asked the
     provider to stop (StopProvider, Ctrl-C)."""
+
+
+class Stopped(TransportError, Interrupted):
+    """A call was abandoned (or not sent) because Terraform asked the provider to stop; an
+    :class:`Interrupted` too, so one ``except Interrupted`` covers waits and calls."""
 
 
 # --- permissions each call needs (reference §1.5 and §2; "User" is never implied by Global Admin) ----

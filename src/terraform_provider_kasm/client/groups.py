@@ -50,18 +50,26 @@ class Groups(Area):
     ) -> Group:
         """Create a group (``create_group``; *Groups Create*). ``priority`` is 1-4095, lower wins.
         Conflict if the name exists. After an ambiguous failure the group is looked up by name
-        before any retry."""
+        before any retry; one that existed before the call is never adopted (AlreadyExisted)."""
         target: dict[str, Any] = {"name": name, "priority": priority}
         if description is not None:
             target["description"] = description
         if group_metadata is not None:
             target["group_metadata"] = dict(group_metadata)
 
-        def recover() -> dict[str, Any] | None:
+        def lookup() -> dict[str, Any] | None:
             found = next((g for g in self._list_json() if g.get("name") == name), None)
             return {"group": found} if found is not None else None
 
-        data = self._call("create_group", {"target_group": target}, idempotent=False, recover=recover)
+        def mine(answer: dict[str, Any]) -> bool:
+            found = answer["group"]
+            return found.get("priority") == priority and (
+                description is None or (found.get("description") or "") == description
+            )
+
+        data = self._create(
+            "create_group", {"target_group": target}, what=f"Group ({name})", lookup=lookup, mine=mine
+        )
         return Group.from_json(member("create_group", data, "group"))
 
     def update(
@@ -106,15 +114,16 @@ class Groups(Area):
 
     def add_user(self, group_id: str, user_id: str) -> None:
         """Put a user in the group (``add_user_group``; *Groups Modify*, *Groups Modify System*
-        for built-in groups). Conflict if already a member."""
+        for built-in groups). Conflict if already a member (also after a reset: a membership that
+        existed before the call is never taken for its result)."""
         gid = convert.require_id(group_id, "group_id")
         uid = convert.require_id(user_id, "user_id")
         body = {"target_user": {"user_id": uid}, "target_group": {"group_id": gid}}
-        self._call(
+        self._create(
             "add_user_group",
             body,
-            idempotent=False,
-            recover=lambda: {} if self._is_member(gid, uid) else None,
+            what=f"The membership of user ({uid}) in group ({gid})",
+            lookup=lambda: {} if self._is_member(gid, uid) else None,
         )
 
     def remove_user(self, group_id: str, user_id: str, *, missing_ok: bool = False) -> None:
@@ -150,11 +159,11 @@ class Groups(Area):
         iid = convert.require_id(image_id, "image_id")
         body = {"target_group": {"group_id": gid}, "target_image": {"image_id": iid}}
 
-        def recover() -> dict[str, Any] | None:
+        def lookup() -> dict[str, Any] | None:
             linked = any(convert.kasm_id(i.get("image_id")) == iid for i in self._images_json(gid))
             return {} if linked else None
 
-        self._call("add_images_group", body, idempotent=False, recover=recover)
+        self._create("add_images_group", body, what=f"The link of image ({iid}) to group ({gid})", lookup=lookup)
 
     def remove_image(self, group_id: str, image_id: str, *, missing_ok: bool = False) -> None:
         """Stop the group's members launching an image (``remove_images_group``; *Groups Modify*)."""

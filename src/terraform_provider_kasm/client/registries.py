@@ -45,11 +45,11 @@ class Registries(Area):
         """Install the registry at ``url`` (``create_registry``; *Registries Create*). Kasm fetches
         its list. Conflict if installed; looked up by URL before any retry."""
 
-        def recover() -> dict[str, Any] | None:
+        def lookup() -> dict[str, Any] | None:
             found = next((r for r in self._list_json() if _same_url(r.get("registry_url"), url)), None)
             return {"registry": found} if found is not None else None
 
-        data = self._call("create_registry", {"registry": url}, idempotent=False, recover=recover)
+        data = self._create("create_registry", {"registry": url}, what=f"Registry ({url})", lookup=lookup)
         return Registry.from_json(member("create_registry", data, "registry"))
 
     def refresh(self, registry_id: str) -> Registry | None:

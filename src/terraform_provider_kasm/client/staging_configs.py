@@ -32,7 +32,7 @@ class StagingConfigs(Area):
         zone_id = convert.require_id(spec.zone_id, "zone_id")
         image_id = convert.require_id(spec.image_id, "image_id")
 
-        def recover() -> dict[str, Any] | None:
+        def lookup() -> dict[str, Any] | None:
             found = next(
                 (
                     s
@@ -44,11 +44,11 @@ class StagingConfigs(Area):
             )
             return {"staging_config": found} if found is not None else None
 
-        data = self._call(
+        data = self._create(
             "create_staging_config",
             {"target_staging_config": spec.to_json()},
-            idempotent=False,
-            recover=recover,
+            what=f"Staging config for zone ({zone_id}) and image ({image_id})",
+            lookup=lookup,
         )
         return StagingConfig.from_json(member("create_staging_config", data, "staging_config"))
 

@@ -11,7 +11,16 @@ Retries (exponential backoff with jitter, at most ``max_retries`` more attempts)
 * the outcome is unknown (reset or read timeout after sending, HTTP 502/504): only calls marked
   ``idempotent`` retry. A create passes ``recover`` instead: after the failure it looks the object
   up (by username, group name…) and returns it if the first attempt did create it, and only
-  retries when it did not. Without either, the error is raised: a create is never repeated blindly.
+  retries when it did not (``Area._create``: only an object that was absent before the call was
+  sent counts as created by it; one found then raises ``AlreadyExisted``). Without either, the
+  error is raised: a create is never repeated blindly.
+
+Deadline: a call (every attempt and every wait between them) takes at most ``deadline`` seconds;
+each attempt waits for its answer at most ``read_timeout`` and never past the deadline, and a retry
+whose backoff would end after it is not made. A TLS failure (handshake, certificate) is never
+retried: it would fail the same way. With ``stop`` (an Event set on StopProvider / Ctrl-C) no new
+attempt starts once it is set, and an attempt waiting for its answer is abandoned within ~0.1 s
+(it runs on a worker thread, which its own timeout ends).
 
 Thread safety: one :class:`Transport` (one pooled ``httpx.Client``) is shared by every thread;
 no per-call state lives on it, and the optional rate limiter is a locked token bucket.
@@ -19,6 +28,7 @@ no per-call state lives on it, and the optional rate limiter is a locked token b
 
 from __future__ import annotations
 
+import concurrent.futures
 import email.utils
 import json
 import logging
@@ -36,7 +46,7 @@ import httpx
 from . import errors
 from .redact import redact, secret_values
 
-__all__ = ["RateLimiter", "Transport", "TransportOptions", "normalize_base_url"]
+__all__ = ["DEFAULT_DEADLINE", "RateLimiter", "Transport", "TransportOptions", "normalize_base_url"]
 
 log = logging.getLogger("terraform_provider_kasm.client")
 
@@ -44,6 +54,8 @@ JSON = dict[str, Any]
 Recover = Callable[[], JSON | None]
 AcceptError = Callable[[int, JSON], bool]
 
+#: Seconds one call may take in total (all attempts and backoff), unless told otherwise.
+DEFAULT_DEADLINE = 30.0
 _NOT_PROCESSED_STATUSES = frozenset({429, 503})
 _AMBIGUOUS_STATUSES = frozenset({502, 504})
 _EXCERPT_LEN = 200
@@ -127,8 +139,10 @@ class TransportOptions:
     """How the client talks to Kasm, as one value (``KasmClient(..., options=TransportOptions(...))``).
 
     ``ca_file``: a PEM bundle to verify Kasm's certificate with; ``insecure``: skip verification.
-    ``connect_timeout``/``read_timeout`` in seconds. ``max_retries``: extra attempts for failures
-    that are safe to retry; ``backoff_initial``/``backoff_max`` bound the delay between them and
+    ``connect_timeout``/``read_timeout`` in seconds (each attempt). ``deadline``: seconds one call
+    may take in total, every attempt and wait included (None: no limit). ``stop``: an Event that,
+    once set, abandons calls in flight and refuses new ones (StopProvider). ``max_retries``: extra
+    attempts for failures that are safe to retry; ``backoff_initial``/``backoff_max`` bound the delay between them and
     ``max_retry_after`` a server's Retry-After. ``rate_limit``: at most this many requests per
     second across all threads. ``sleep``, ``clock`` and ``jitter`` exist so tests need not wait.
     """
@@ -138,6 +152,8 @@ class TransportOptions:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     max_retries: int = 3
+    deadline: float | None = DEFAULT_DEADLINE
+    stop: threading.Event | None = None
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
     max_retry_after: float = 120.0
@@ -150,6 +166,8 @@ class TransportOptions:
     def __post_init__(self) -> None:
         if self.max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        if self.deadline is not None and self.deadline <= 0:
+            raise ValueError("deadline must be > 0 seconds (or None for none)")
 
 
 class Transport:
@@ -177,6 +195,12 @@ class Transport:
         self.api_key = api_key
         self._secret = api_key_secret
         self.max_retries = o.max_retries
+        self.deadline = o.deadline
+        self.connect_timeout = o.connect_timeout
+        self.read_timeout = o.read_timeout
+        self.stop = o.stop
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self.backoff_initial = o.backoff_initial
         self.backoff_max = o.backoff_max
         self.max_retry_after = o.max_retry_after
@@ -204,6 +228,8 @@ class Transport:
         return f"Transport(base_url={self.base_url!r}, api_key={self.api_key!r})"
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self._http.close()
 
     # --- the request function ------------------------------------------------------------------
@@ -231,11 +257,13 @@ class Transport:
         body["api_key"] = self.api_key
         body["api_key_secret"] = self._secret
         url = f"{self.base_url}/api/public/{call}"
+        ends = None if self.deadline is None else self.clock() + self.deadline
         attempt = 0
         while True:
             attempt += 1
+            self._check_stop(call, attempt)
             try:
-                return self._attempt(call, url, body, secrets, attempt, accept_error)
+                return self._attempt(call, url, body, secrets, attempt, accept_error, ends)
             except _Retry as retry:
                 error = retry.error
                 if attempt > self.max_retries:
@@ -248,26 +276,48 @@ class Transport:
                             type(error).__name__,
                         )
                         raise error from None
-                    self._backoff(call, attempt, error, retry.delay)
+                    self._backoff(call, attempt, error, retry.delay, ends)
                     found = self._recover(call, recover, error)
                     if found is not None:
                         log.debug("kasm %s: the failed attempt had taken effect; using it", call)
                         return found
                     continue
-                self._backoff(call, attempt, error, retry.delay)
+                self._backoff(call, attempt, error, retry.delay, ends)
+
+    def _check_stop(self, call: str, attempt: int) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise errors.Stopped(
+                f"Kasm {call}: not sent, the provider is stopping (Terraform asked it to stop)",
+                call=call,
+                sent=attempt > 1,
+                attempts=attempt - 1,
+                kind="stopped",
+            )
 
     def _recover(self, call: str, recover: Recover, error: errors.KasmError) -> JSON | None:
         try:
             return recover()
+        except errors.AlreadyExisted:
+            raise
         except errors.KasmError as lookup_error:
             log.debug("kasm %s: lookup after failure failed: %s", call, type(lookup_error).__name__)
             raise error from lookup_error
 
-    def _backoff(self, call: str, attempt: int, error: errors.KasmError, delay: float | None) -> None:
+    def _backoff(
+        self, call: str, attempt: int, error: errors.KasmError, delay: float | None, ends: float | None
+    ) -> None:
         if delay is None:
             ceiling = min(self.backoff_max, self.backoff_initial * (2 ** (attempt - 1)))
             # "Equal jitter": at least half the exponential delay, so retries still spread out.
             delay = ceiling / 2 + self._jitter() * ceiling / 2
+        if ends is not None and self.clock() + delay >= ends:
+            # The next attempt could not finish in time: give up now, saying why.
+            _add_note(
+                error,
+                f"gave up after {attempt} attempt(s): the deadline of {self.deadline:g}s for one Kasm call "
+                "(the provider's deadline, KASM_DEADLINE) left no time for another",
+            )
+            raise error from None
         log.debug(
             "kasm %s: retry %d/%d in %.2fs after %s",
             call,
@@ -276,7 +326,41 @@ class Transport:
             delay,
             type(error).__name__,
         )
-        self.sleep(delay)
+        if self.stop is None:
+            self.sleep(delay)
+            return
+        # Wake up early when asked to stop.
+        waited = 0.0
+        while waited < delay:
+            step = min(0.1, delay - waited)
+            self.sleep(step)
+            waited += step
+            self._check_stop(call, attempt + 1)
+
+    def _post(self, url: str, content: bytes, ends: float | None) -> httpx.Response:
+        """One POST; the wait for its answer is cut to what is left of the deadline, and is
+        abandoned when ``stop`` is set."""
+        read = self.read_timeout
+        connect = self.connect_timeout
+        if ends is not None:
+            left = max(ends - self.clock(), 0.001)
+            read, connect = min(read, left), min(connect, left)
+        timeout = httpx.Timeout(read, connect=connect)
+        headers = {"Content-Type": "application/json"}
+        if self.stop is None:
+            return self._http.post(url, content=content, headers=headers, timeout=timeout)
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="kasm-http")
+            pool = self._pool
+        future = pool.submit(self._http.post, url, content=content, headers=headers, timeout=timeout)
+        while True:
+            done, _ = concurrent.futures.wait([future], timeout=0.1)
+            if done:
+                return future.result()
+            if self.stop.is_set():
+                # Abandoned: the request ends on its own timeout; its answer is ignored.
+                raise _Stopping()
 
     def _attempt(
         self,
@@ -286,6 +370,7 @@ class Transport:
         secrets: set[str],
         attempt: int,
         accept_error: AcceptError | None,
+        ends: float | None = None,
     ) -> JSON:
         if self.rate_limiter is not None:
             waited = self.rate_limiter.acquire()
@@ -295,27 +380,63 @@ class Transport:
         content = json.dumps(body, separators=(",", ":")).encode()
         started = self.clock()
         try:
-            response = self._http.post(url, content=content, headers={"Content-Type": "application/json"})
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            response = self._post(url, content, ends)
+        except _Stopping:
+            self._log(call, None, started, attempt, "Stopped")
+            raise errors.Stopped(
+                f"Kasm {call}: abandoned while waiting for the answer, the provider is stopping "
+                "(Terraform asked it to stop); the call may or may not have taken effect",
+                call=call,
+                sent=True,
+                attempts=attempt,
+                kind="stopped",
+            ) from None
+        except httpx.ConnectError as exc:
             self._log(call, None, started, attempt, type(exc).__name__)
-            cls = errors.TransportError if isinstance(exc, httpx.ConnectError) else errors.Timeout
+            if _is_tls_failure(exc):
+                # Deterministic (certificate, protocol): retrying would fail the same way.
+                raise errors.TransportError(
+                    f"Kasm {call}: TLS failure with {self.base_url}: {_safe(exc, secrets)} (not retried; "
+                    "check the certificate, ca_file or insecure)",
+                    call=call,
+                    sent=False,
+                    attempts=attempt,
+                    kind="tls",
+                ) from None
             raise _Retry(
-                cls(
+                errors.TransportError(
                     f"Kasm {call}: could not connect to {self.base_url}: {_safe(exc, secrets)}",
                     call=call,
                     sent=False,
                     attempts=attempt,
+                    kind="connect",
+                ),
+                processed=False,
+            ) from None
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            self._log(call, None, started, attempt, type(exc).__name__)
+            raise _Retry(
+                errors.Timeout(
+                    f"Kasm {call}: connect timeout: no connection to {self.base_url} within "
+                    f"{self.clock() - started:.1f}s",
+                    call=call,
+                    sent=False,
+                    attempts=attempt,
+                    kind="connect_timeout",
                 ),
                 processed=False,
             ) from None
         except httpx.TimeoutException as exc:
             self._log(call, None, started, attempt, type(exc).__name__)
+            kind = "write_timeout" if isinstance(exc, httpx.WriteTimeout) else "read_timeout"
             raise _Retry(
                 errors.Timeout(
-                    f"Kasm {call}: no answer in time ({type(exc).__name__})",
+                    f"Kasm {call}: {kind.replace('_', ' ')}: {self.base_url} accepted the connection but "
+                    f"sent no answer within {self.clock() - started:.1f}s",
                     call=call,
                     sent=True,
                     attempts=attempt,
+                    kind=kind,
                 ),
                 processed=True,
             ) from None
@@ -327,6 +448,7 @@ class Transport:
                     call=call,
                     sent=True,
                     attempts=attempt,
+                    kind="reset",
                 ),
                 processed=True,
             ) from None
@@ -415,6 +537,31 @@ class Transport:
             attempt,
             f" error={failure}" if failure else "",
         )
+
+
+class _Stopping(Exception):
+    """Internal: the wait for an answer was abandoned because ``stop`` was set."""
+
+
+def _is_tls_failure(exc: BaseException) -> bool:
+    """Whether a connect error was the TLS handshake (certificate, protocol), not the network."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    text = str(exc)
+    return "[SSL" in text or "CERTIFICATE_VERIFY_FAILED" in text
+
+
+def _add_note(error: errors.KasmError, note: str) -> None:
+    """Append ``note`` to the error's message (its text and ``message``)."""
+    error.message = f"{error.message} ({note})"
+    if isinstance(error, errors.APIError):
+        return  # str() is built from .message
+    error.args = (f"{error.args[0]} ({note})" if error.args else error.message,)
 
 
 def _json_object(response: httpx.Response) -> JSON | None:

@@ -36,8 +36,9 @@ class Users(Area):
         """Create a user (``create_user``; needs *Users Create*). Kasm stores the username
         stripped and lower-cased and adds the user to *All Users*. Conflict if it exists.
 
-        After an ambiguous failure (reset, timeout) the user is looked up by username before
-        any retry, so a retry never creates a second user.
+        After an ambiguous failure (reset, timeout, 502) the user is looked up by username before
+        any retry, so a retry never creates a second user; a user that already existed before the
+        call (looked up first) is never adopted: AlreadyExisted (see ``Area._create``).
         """
         if not username or not username.strip():
             raise ValueError("username is empty")
@@ -56,11 +57,28 @@ class Users(Area):
             company_id=company_id,
         )
 
-        def recover() -> dict[str, Any] | None:
+        def lookup() -> dict[str, Any] | None:
             found = self._get_json(username=username)
             return {"user": found} if found is not None else None
 
-        data = self._call("create_user", {"target_user": target}, idempotent=False, recover=recover)
+        def mine(answer: dict[str, Any]) -> bool:
+            found = answer["user"]
+            # Kasm strips profile texts and cuts them to 64 characters; the password cannot be read.
+            for key in ("first_name", "last_name", "phone", "organization", "notes", "realm"):
+                wanted = target.get(key)
+                if wanted is not None and str(found.get(key) or "").strip()[:64] != wanted.strip()[:64]:
+                    return False
+            return all(
+                target.get(key) is None or bool(found.get(key)) == target[key] for key in ("locked", "disabled")
+            )
+
+        data = self._create(
+            "create_user",
+            {"target_user": target},
+            what=f"User ({username.strip().lower()})",
+            lookup=lookup,
+            mine=mine,
+        )
         return User.from_json(member("create_user", data, "user"))
 
     def _get_json(self, user_id: str | None = None, username: str | None = None) -> Mapping[str, Any] | None:

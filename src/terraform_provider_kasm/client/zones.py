@@ -39,11 +39,13 @@ class Zones(Area):
         """Create a zone (``create_zone``; *Zones Create*). Names are unique: Conflict if taken;
         looked up by name before any retry."""
 
-        def recover() -> dict[str, Any] | None:
+        def lookup() -> dict[str, Any] | None:
             found = next((z for z in self._list_json() if z.get("zone_name") == spec.zone_name), None)
             return {"zone": found} if found is not None else None
 
-        data = self._call("create_zone", {"target_zone": spec.to_json()}, idempotent=False, recover=recover)
+        data = self._create(
+            "create_zone", {"target_zone": spec.to_json()}, what=f"Zone ({spec.zone_name})", lookup=lookup
+        )
         return Zone.from_json(member("create_zone", data, "zone"))
 
     def update(self, zone_id: str, spec: ZoneSpec) -> Zone:

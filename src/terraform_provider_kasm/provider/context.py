@@ -105,6 +105,9 @@ class KasmData:
 
     client: KasmClient
     reads: ReadCache = field(default_factory=ReadCache)
+    #: The provider's ``adopt_existing``: a create may take over an existing object whose every
+    #: configured field matches (recovery after an interrupted apply); off by default.
+    adopt_existing: bool = False
 
     @contextmanager
     def writing(self) -> Iterator[None]:

@@ -8,6 +8,7 @@
 * gone: :func:`gone_if_missing` turns a client ``NotFound`` into ``None`` (read → "removed from
   state", delete → "already gone").
 * import: :func:`parse_import_id` splits ``a:b`` ids into normalised parts.
+* "already exists": :func:`already_exists` gives the import command and ``import {}`` block.
 * nulls: :func:`keep_null` keeps a null configuration null when Kasm stores "" instead.
 """
 
@@ -107,7 +108,8 @@ def explain(error: kerr.KasmError) -> str:
     if isinstance(error, kerr.PermissionDenied):
         return f"Kasm refused {error.call}: {error.message}; {error.hint}."
     if isinstance(error, kerr.TransportError):
-        return f"Could not reach Kasm (the provider's base_url): {error}"
+        # The client's text says which: could not connect, TLS failure, read timeout, stopped.
+        return f"Kasm (the provider's base_url) did not answer: {error}"
     return str(error)
 
 
@@ -132,6 +134,25 @@ def api_errors(summary: str, attribute: AttributePath | None = None) -> Iterator
         raise diagnostic(e, summary, attribute) from e
     except ValueError as e:
         raise DiagnosticError(summary, str(e), attribute) from e
+
+
+def already_exists(what: str, resource_type: str, import_id: str, kasm_said: str) -> str:
+    """The detail of an "already exists" error: the exact ``terraform import`` command and
+    ``import {}`` block that bring the object under this resource, and the opt-in alternative.
+
+    Terraform does not tell a provider the resource's address, so it is written
+    ``<resource_type>.<NAME>``; Terraform prints the address after "with" under the error."""
+    return (
+        f"{what} already exists in Kasm and was not created by this Terraform resource. To manage it "
+        "with Terraform, import it:\n\n"
+        f"  terraform import {resource_type}.<NAME> {import_id}\n\n"
+        "or, with Terraform 1.5 or later, add to the configuration:\n\n"
+        f"  import {{\n    to = {resource_type}.<NAME>\n    id = \"{import_id}\"\n  }}\n\n"
+        f"where {resource_type}.<NAME> is this resource's address (shown after \"with\" below). "
+        "After an interrupted apply (the object was made but never recorded), the provider setting "
+        "adopt_existing = true (or KASM_ADOPT_EXISTING=true) makes the create take it over instead "
+        f"when every configured field matches. Kasm said: {kasm_said}"
+    )
 
 
 def keep_null(server_value: str | None, prior: str | None) -> str | None:

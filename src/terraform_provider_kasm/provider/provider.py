@@ -37,12 +37,15 @@ ENV_VARS: dict[str, str] = {
     "insecure": "KASM_INSECURE",
     "ca_file": "KASM_CA_FILE",
     "timeout": "KASM_TIMEOUT",
+    "deadline": "KASM_DEADLINE",
     "max_retries": "KASM_MAX_RETRIES",
     "requests_per_second": "KASM_REQUESTS_PER_SECOND",
+    "adopt_existing": "KASM_ADOPT_EXISTING",
 }
 REQUIRED = ("base_url", "api_key", "api_secret")
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 3
+DEFAULT_DEADLINE = 30.0
 # Connecting should never take long; a slow Kasm call may (timeout covers the whole answer).
 MAX_CONNECT_TIMEOUT = 10.0
 
@@ -116,6 +119,22 @@ SCHEMA = s.Schema(
                 f"Seconds to wait for each Kasm answer. Default `{DEFAULT_TIMEOUT:g}`.", "timeout"
             ),
         ),
+        "deadline": s.Attribute(
+            Number,
+            optional=True,
+            validators=[s.FuncValidator(_positive, "greater than 0")],
+            description=_described(
+                f"Seconds one Kasm call may take in total, every retry and wait included; the wait for an "
+                f"answer is cut to what is left. Default {DEFAULT_DEADLINE:g}.",
+                "deadline",
+            ),
+            markdown_description=_described(
+                "Seconds one Kasm call may take in total, every retry and the waits between them included "
+                "(`timeout` is the wait for one answer, and is cut to what is left of the deadline). A server "
+                f"that accepts connections and never answers fails within it. Default `{DEFAULT_DEADLINE:g}`.",
+                "deadline",
+            ),
+        ),
         "max_retries": s.Attribute(
             Number,
             optional=True,
@@ -141,6 +160,25 @@ SCHEMA = s.Schema(
                 "requests_per_second",
             ),
         ),
+        "adopt_existing": s.Attribute(
+            Bool,
+            optional=True,
+            description=_described(
+                "Let a create take over an object that already exists in Kasm (a user, group, membership or "
+                "group image made by an interrupted apply) when every configured field matches, instead of "
+                "failing with \"already exists\". A user's password cannot be compared: an adopted user gets "
+                "the configured password. Default false.",
+                "adopt_existing",
+            ),
+            markdown_description=_described(
+                "Let a create take over an object that already exists in Kasm (a user, group, membership or "
+                "group image left by an interrupted apply, e.g. a killed `terraform`) when every configured "
+                "field matches, instead of failing with \"already exists\". An object with any differing "
+                "field is never adopted. A user's password cannot be read back, so an adopted user is given "
+                "the configured password. Turn it on to recover, then off again. Default `false`.",
+                "adopt_existing",
+            ),
+        ),
     },
 )
 
@@ -153,8 +191,10 @@ class Settings:
     insecure: bool = False
     ca_file: str | None = None
     timeout: float = DEFAULT_TIMEOUT
+    deadline: float = DEFAULT_DEADLINE
     max_retries: int = DEFAULT_MAX_RETRIES
     requests_per_second: float | None = None
+    adopt_existing: bool = False
 
 
 def _env_bool(text: str) -> bool:
@@ -179,7 +219,9 @@ def _env_int(text: str) -> int:
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "insecure": _env_bool,
+    "adopt_existing": _env_bool,
     "timeout": _env_number,
+    "deadline": _env_number,
     "max_retries": _env_int,
     "requests_per_second": _env_number,
 }
@@ -225,8 +267,9 @@ def resolve_settings(config: dict[str, Any], environ: dict[str, str] | None = No
     except ValueError as e:
         raise DiagnosticError("Invalid base_url", f"{e}.", ("base_url",)) from e
     # Environment values bypass the schema validators, so the ranges are checked here too.
-    if "timeout" in values and not values["timeout"] > 0:
-        raise DiagnosticError("Invalid timeout", f"timeout must be greater than 0, got {values['timeout']}.", ("timeout",))
+    for name in ("timeout", "deadline"):
+        if name in values and not values[name] > 0:
+            raise DiagnosticError(f"Invalid {name}", f"{name} must be greater than 0, got {values[name]}.", (name,))
     if "requests_per_second" in values and not values["requests_per_second"] > 0:
         raise DiagnosticError(
             "Invalid requests_per_second",
@@ -242,7 +285,7 @@ def resolve_settings(config: dict[str, Any], environ: dict[str, str] | None = No
         values["max_retries"] = int(retries)
     if values.get("ca_file") and not os.path.isfile(values["ca_file"]):
         raise DiagnosticError("Invalid ca_file", f"There is no file {values['ca_file']!r}.", ("ca_file",))
-    for name in ("timeout", "requests_per_second"):
+    for name in ("timeout", "deadline", "requests_per_second"):
         if name in values:
             values[name] = float(values[name])
     return Settings(**values)
@@ -253,14 +296,15 @@ def _check_credentials(data: KasmData, settings: Settings) -> None:
     try:
         data.images()
     except kerr.AuthenticationError as e:
-        # "Access Denied": unknown key or wrong secret (Kasm does not say which); the others concern the key.
-        attribute = "api_secret" if e.message == "Access Denied" else "api_key"
+        # On api_key, never on api_secret: Terraform prints the source line an attribute's diagnostic
+        # points at, and a literal secret there would be echoed (issue 11). Kasm does not say whether
+        # the key or the secret was wrong.
         raise DiagnosticError(
             "Kasm refused the API credentials",
             f"Kasm at {settings.base_url} answered {e.message!r} for the API key {settings.api_key!r}: "
             "the key does not exist, api_secret (KASM_API_SECRET) is not its secret, the key has "
             "expired, or the license lacks the Developer API. Check api_key (KASM_API_KEY) and api_secret.",
-            (attribute,),
+            ("api_key",),
         ) from e
     except kerr.PermissionDenied as e:
         raise DiagnosticError(
@@ -270,9 +314,20 @@ def _check_credentials(data: KasmData, settings: Settings) -> None:
             "the provider uses it to check the credentials and to read images.",
             ("api_key",),
         ) from e
+    except kerr.Stopped as e:
+        raise DiagnosticError("Stopped", f"{e}.") from e
     except kerr.TransportError as e:
+        # The client's text says which: could not connect, TLS failure, connect or read timeout.
+        summary = {
+            "tls": "TLS failure talking to Kasm",
+            "read_timeout": "Kasm did not answer (read timeout)",
+            "write_timeout": "Kasm did not answer (write timeout)",
+            "connect_timeout": "Cannot reach Kasm (connect timeout)",
+        }.get(e.kind, "Cannot reach Kasm")
         raise DiagnosticError(
-            "Cannot reach Kasm", f"Could not connect to {settings.base_url}: {e}. Check base_url (KASM_BASE_URL).",
+            summary,
+            f"{e}. Check base_url (KASM_BASE_URL) and that Kasm is up; the provider's deadline "
+            f"(KASM_DEADLINE, {settings.deadline:g}s) bounds each call.",
             ("base_url",),
         ) from e
     except kerr.KasmError as e:
@@ -308,10 +363,13 @@ class KasmProvider(Provider):
             connect_timeout=min(settings.timeout, MAX_CONNECT_TIMEOUT),
             read_timeout=settings.timeout,
             max_retries=settings.max_retries,
+            deadline=settings.deadline,
             rate_limit=settings.requests_per_second,
+            # StopProvider (and Ctrl-C) abandon calls in flight instead of waiting for their timeout.
+            stop=ctx.stop_event,
         )
         client = KasmClient(settings.base_url, settings.api_key, settings.api_secret, options)
-        data = KasmData(client)
+        data = KasmData(client, adopt_existing=settings.adopt_existing)
         try:
             _check_credentials(data, settings)
         except DiagnosticError:

@@ -25,7 +25,15 @@ from ..tfplugin.diagnostics import DiagnosticError
 from ..tfplugin.resource import Resource, ResourceContext
 from ..tfplugin.types import UNKNOWN, String
 from .context import KasmData, kasm
-from .helpers import api_errors, explain, gone_if_missing, is_kasm_id, normalize_id, reference_id
+from .helpers import (
+    already_exists,
+    api_errors,
+    explain,
+    gone_if_missing,
+    is_kasm_id,
+    normalize_id,
+    reference_id,
+)
 
 # --- schema --------------------------------------------------------------------------------------
 
@@ -217,7 +225,7 @@ class LinkResource(Resource):
         """The error for a link that exists already: it is never adopted silently."""
         return DiagnosticError(
             summary,
-            f"{detail} Manage it with Terraform by importing it: terraform import <address> {self.key(ids)}",
+            f"{detail} " + already_exists("It", self.type_name, self.key(ids), "(an existing link)"),
             (attribute,),
         )
 

@@ -12,7 +12,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Number, Set, String
 from ..context import KasmData, kasm
-from ..helpers import api_errors, diagnostic, gone_if_missing, keep_null
+from ..helpers import already_exists, api_errors, diagnostic, gone_if_missing, keep_null
 from ..toolkit import computed, parse_import_id, partial_state, rollback_on_failure
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 4095
@@ -169,22 +169,27 @@ class GroupResource(Resource):
         data = kasm(ctx)
         # Checked before anything is created, so a bad name leaves nothing behind.
         permission_ids = _permission_ids(data, plan["permissions"]) if _managed(plan["permissions"]) else None
+        adopted = False
         try:
             with data.writing():
                 group = data.client.groups.create(
                     plan["name"], priority=int(plan["priority"]), description=plan["description"]
                 )
         except kerr.Conflict as e:
-            raise DiagnosticError(
-                "Group already exists",
-                f"Kasm already has a group named {plan['name']!r} ({e.message}). Choose another name, or "
-                f"bring it under Terraform with: terraform import <address> name:{plan['name']}",
-                ("name",),
-            ) from e
+            found = self._adoptable(data, plan) if data.adopt_existing else None
+            if found is None:
+                raise DiagnosticError(
+                    "Group already exists",
+                    f"Kasm already has a group named {plan['name']!r}; choose another name, or: "
+                    + already_exists("The group", self.type_name, f"name:{plan['name']}", e.message),
+                    ("name",),
+                ) from e
+            group, adopted = found, True
         except kerr.KasmError as e:
             raise diagnostic(e, "Could not create the group") from e
-        # A new group holds no permissions.
-        state = {**self._state(group, plan["description"]), "permissions": []}
+        # A new group holds no permissions (an adopted one: those it has, unless they are configured).
+        held = _read_permissions(data, group.group_id, []) if adopted else []
+        state = {**self._state(group, plan["description"]), "permissions": held}
         if permission_ids is not None:
             with rollback_on_failure(
                 lambda: self._delete(data, group.group_id),
@@ -195,6 +200,16 @@ class GroupResource(Resource):
                 _set_permissions(data, group.group_id, permission_ids)
             state["permissions"] = plan["permissions"]
         return state
+
+    @staticmethod
+    def _adoptable(data: KasmData, plan: Mapping[str, Any]) -> Group | None:
+        """With ``adopt_existing``: the existing group of this name when its priority and
+        description (null as "") are the configured ones; built-in groups never."""
+        with api_errors("Could not read the existing group", ("name",)):
+            group = next((g for g in data.client.groups.list() if g.name == plan["name"]), None)
+        if group is None or group.is_system or group.priority != int(plan["priority"]):
+            return None
+        return group if (group.description or "") == (plan["description"] or "") else None
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
         data = kasm(ctx)

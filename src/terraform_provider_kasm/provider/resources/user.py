@@ -29,7 +29,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Map, Number, Set, String
 from ..context import ALL_USERS_GROUP_ID, KasmData, kasm
-from ..helpers import api_errors, explain, is_kasm_id, normalize_id
+from ..helpers import already_exists, api_errors, explain, is_kasm_id, normalize_id
 from ..toolkit import computed, keep_spelling, parse_import_id, rollback_on_failure
 
 # Kasm strips these fields and cuts them to 64 characters.
@@ -253,13 +253,25 @@ class UserResource(Resource):
                     disabled=plan["disabled"],
                 )
         except errors.Conflict as e:
-            raise DiagnosticError(
-                "Username already taken",
-                f'Kasm already has a user named "{_username_key(plan["username"])}" (usernames are '
-                "compared lower-cased). Import it (terraform import <address> username:<name>) or choose "
-                f"another username. Kasm said: {e.message}",
-                ("username",),
-            ) from e
+            adopted = self._adopt(data, plan, password) if data.adopt_existing else None
+            if adopted is None:
+                name = _username_key(plan["username"])
+                raise DiagnosticError(
+                    "Username already taken",
+                    f'Kasm already has a user named "{name}" (usernames are compared lower-cased); choose '
+                    "another username, or: "
+                    + already_exists("The user", self.type_name, f"username:{name}", e.message),
+                    ("username",),
+                ) from e
+            # Not made by this create: a failure below must not delete it. Configured groups are
+            # authoritative over its non-system groups, as for a user created here.
+            if wanted is not None:
+                current = {g.group_id for g in adopted.groups}
+                remove = current - set(wanted) - _system_groups(data)
+                self._change_groups(data, adopted.user_id, set(wanted) - current, remove)
+            self._apply_preferences(data, adopted.user_id, None, plan["attributes"])
+            with api_errors("Could not read the adopted Kasm user"):
+                return self._state(data, data.client.users.get(adopted.user_id), plan)
         except errors.KasmError as e:
             raise DiagnosticError("Could not create the Kasm user", explain(e), ("username",)) from e
         with rollback_on_failure(
@@ -402,6 +414,26 @@ class UserResource(Resource):
                 )
             wanted[group.group_id] = item
         return wanted
+
+    @staticmethod
+    def _adopt(data: KasmData, plan: Mapping[str, Any], password: str | None) -> User | None:
+        """With ``adopt_existing``: the existing user of this username when every field of the plan
+        matches (texts as Kasm stores them, null as ""), given the configured password (it cannot be
+        compared); None when there is none or anything differs."""
+        with api_errors("Could not read the existing Kasm user", ("username",)):
+            user = data.client.users.find(username=plan["username"])
+        if user is None:
+            return None
+        if any(_text_key(plan[name]) != _text_key(getattr(user, name)) for name in _PROFILE_FIELDS):
+            return None
+        if (user.locked, user.disabled) != (bool(plan["locked"]), bool(plan["disabled"])):
+            return None
+        if password is not None:
+            with data.writing(), api_errors("Could not set the adopted user's password", ("password",)):
+                user = data.client.users.update(
+                    user.user_id, username=user.username, password=password, locked=user.locked
+                )
+        return user
 
     def _group_change(self, data: KasmData, prior: Any, planned: Any) -> tuple[set[str], set[str]] | None:
         """(group ids to add, group ids to remove) when ``groups`` changed from ``prior`` to
