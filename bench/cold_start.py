@@ -42,7 +42,12 @@ def one_start(launcher: Path, env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) from process start to the handshake line."""
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [str(launcher)], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [str(launcher)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -58,22 +63,31 @@ def one_start(launcher: Path, env: dict[str, str]) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--launcher", type=Path, help="launcher to run (default: install one into a temp dir)")
+    parser.add_argument(
+        "--launcher", type=Path, help="launcher to run (default: install one into a temp dir)"
+    )
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PLUGIN_"))}
     env.update({MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE, "PLUGIN_CLIENT_CERT": CLIENT_CERT})
     with tempfile.TemporaryDirectory() as tmp:
-        launcher = args.launcher or install(dir=tmp, namespaces=("kasmtech",), hostnames=("registry.terraform.io",))[0]
+        launcher = (
+            args.launcher
+            or install(dir=tmp, namespaces=("kasmtech",), hostnames=("registry.terraform.io",))[0]
+        )
         one_start(launcher, env)  # warm the bytecode cache and the page cache
         runs = [one_start(launcher, env) for _ in range(args.runs)]
     times = sorted(wall for wall, _ in runs)
     median = statistics.median(times)
     p90 = times[min(len(times) - 1, round(0.9 * (len(times) - 1)))]
-    print(f"cold start to handshake over {args.runs} runs: median {median:.3f} s, p90 {p90:.3f} s, "
-          f"min {times[0]:.3f} s, max {times[-1]:.3f} s")
+    print(
+        f"cold start to handshake over {args.runs} runs: median {median:.3f} s, p90 {p90:.3f} s, "
+        f"min {times[0]:.3f} s, max {times[-1]:.3f} s"
+    )
     # CPU time hardly depends on what else the machine is doing; compare it when the wall time is noisy.
-    print(f"CPU time to handshake: median {statistics.median(cpu for _, cpu in runs):.3f} s "
-          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    print(
+        f"CPU time to handshake: median {statistics.median(cpu for _, cpu in runs):.3f} s "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
     return 0
 
 

@@ -141,7 +141,9 @@ class PluginSampler:
                 st = _stat(pid)
                 # A descendant of Terraform (through a wrapper, or the launcher's shell before its
                 # exec, both re-checked each time) running the provider module.
-                if pid not in self._others and (st is None or (st[0] not in family and st[0] not in self._others)):
+                if pid not in self._others and (
+                    st is None or (st[0] not in family and st[0] not in self._others)
+                ):
                     continue
                 if "terraform_provider_kasm" not in _cmdline(pid):
                     self._others.add(pid)
@@ -167,13 +169,29 @@ class LocalServer:
         self.log = (directory / "server.log").open("w")
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "terraform_provider_kasm", "server",
-                "--host", "127.0.0.1", "--port", "0",
-                "--db", f"sqlite:///{directory / 'kasm.sqlite3'}",
-                "--api-key", self.api_key, "--api-secret", self.api_secret,
-                "--session-start-seconds", "0", "--log-level", "warning",
+                sys.executable,
+                "-m",
+                "terraform_provider_kasm",
+                "server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--db",
+                f"sqlite:///{directory / 'kasm.sqlite3'}",
+                "--api-key",
+                self.api_key,
+                "--api-secret",
+                self.api_secret,
+                "--session-start-seconds",
+                "0",
+                "--log-level",
+                "warning",
             ],
-            stdout=subprocess.PIPE, stderr=self.log, stdin=subprocess.DEVNULL, text=True,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            stdin=subprocess.DEVNULL,
+            text=True,
         )
         assert self.proc.stdout is not None
         self.base_url = ""
@@ -330,8 +348,13 @@ class Bench:
         cpu0 = self.server.cpu_s()
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [self.terraform, *args], cwd=self.workdir, env=self.env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [self.terraform, *args],
+            cwd=self.workdir,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         assert proc.stdout is not None
         with PluginSampler(proc.pid) as sampler:
@@ -344,8 +367,14 @@ class Bench:
         if proc.returncode not in expect:
             raise SystemExit(f"terraform {' '.join(args)} exited {proc.returncode}:\n{output[-6000:]}")
         return Phase(
-            name, wall, self.server.calls(), sampler.plugins, self.server.cpu_s() - cpu0,
-            terraform_cpu_s=max(0.0, usage.ru_utime + usage.ru_stime - sum(p.cpu_s for p in sampler.plugins.values())),
+            name,
+            wall,
+            self.server.calls(),
+            sampler.plugins,
+            self.server.cpu_s() - cpu0,
+            terraform_cpu_s=max(
+                0.0, usage.ru_utime + usage.ru_stime - sum(p.cpu_s for p in sampler.plugins.values())
+            ),
             terraform_rss_mib=usage.ru_maxrss / 1024,
             output=output,
         )
@@ -353,9 +382,7 @@ class Bench:
 
 def tf_env(cli_config: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "PYTHON"))}
-    env.update(
-        TF_CLI_CONFIG_FILE=str(cli_config), CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0"
-    )
+    env.update(TF_CLI_CONFIG_FILE=str(cli_config), CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0")
     return env
 
 
@@ -387,15 +414,20 @@ def describe(phase: Phase, objects: int) -> str:
         f"server CPU {phase.server_cpu_s:.1f} s",
     ]
     if phase.calls:
-        lines.append("    " + ", ".join(f"{k} {v}" for k, v in sorted(phase.calls.items(), key=lambda kv: -kv[1])))
+        lines.append(
+            "    " + ", ".join(f"{k} {v}" for k, v in sorted(phase.calls.items(), key=lambda kv: -kv[1]))
+        )
     return "\n".join(lines)
 
 
 def spread(values: list[float]) -> str:
     if len(values) == 1:
         return f"{values[0]:.1f} s"
-    return f"median {statistics.median(values):.1f} s (min {min(values):.1f}, max {max(values):.1f}; " + \
-        ", ".join(f"{v:.1f}" for v in values) + ")"
+    return (
+        f"median {statistics.median(values):.1f} s (min {min(values):.1f}, max {max(values):.1f}; "
+        + ", ".join(f"{v:.1f}" for v in values)
+        + ")"
+    )
 
 
 def refresh_call_check(phase: Phase, objects: int, users_total: int) -> tuple[bool, str]:
@@ -410,10 +442,13 @@ def refresh_call_check(phase: Phase, objects: int, users_total: int) -> tuple[bo
     ok = per_object <= objects and all(v <= processes for v in listings.values())
     detail = (
         f"{per_object} per-object calls for {objects} objects ({per_object / objects:.2f} per object); "
-        "listings " + ", ".join(
-            f"{k} {v:g}" + (f" ({phase.calls.get(k, 0)} pages of {USERS_PAGE_SIZE})" if k == "get_users" else "")
+        "listings "
+        + ", ".join(
+            f"{k} {v:g}"
+            + (f" ({phase.calls.get(k, 0)} pages of {USERS_PAGE_SIZE})" if k == "get_users" else "")
             for k, v in listings.items()
-        ) + f" with {len(phase.plugins)} provider process(es)"
+        )
+        + f" with {len(phase.plugins)} provider process(es)"
     )
     return ok, detail
 
@@ -454,9 +489,12 @@ def main() -> int:
         (workdir / "main.tf").write_text(configuration(server, n, m, k, g))
         bench = Bench(terraform, workdir, tf_env(cli_config), server)
         version = subprocess.run([terraform, "version"], capture_output=True, text=True, check=False).stdout
-        print(f"{version.splitlines()[0] if version else terraform}; {os.cpu_count()} cores; "
-              f"{n} users, {m} groups, {k} memberships, {g} group images (+1 data source) = {objects} objects; "
-              f"-parallelism={PARALLELISM}", flush=True)
+        print(
+            f"{version.splitlines()[0] if version else terraform}; {os.cpu_count()} cores; "
+            f"{n} users, {m} groups, {k} memberships, {g} group images (+1 data source) = {objects} objects; "
+            f"-parallelism={PARALLELISM}",
+            flush=True,
+        )
 
         common = ("-input=false", "-no-color", f"-parallelism={PARALLELISM}")
         phases: list[Phase] = [bench.run("init", "init", "-input=false", "-no-color")]
@@ -469,10 +507,14 @@ def main() -> int:
         # memberships and group images existed: the first plan shows them as changed outside of
         # Terraform (Terraform renders every one). Measured once, then the state is synced
         # (apply -refresh-only) so the timed pairs compare like with like.
-        first = bench.run("plan (refresh) right after apply", "plan", "-detailed-exitcode", *common, expect=(0, 2))
+        first = bench.run(
+            "plan (refresh) right after apply", "plan", "-detailed-exitcode", *common, expect=(0, 2)
+        )
         drifted = first.output.count("has been changed")
-        print(describe(first, objects) + f"\n    objects reported as changed outside of Terraform: {drifted}",
-              flush=True)
+        print(
+            describe(first, objects) + f"\n    objects reported as changed outside of Terraform: {drifted}",
+            flush=True,
+        )
         phases.append(first)
         phases.append(bench.run("apply -refresh-only", "apply", "-refresh-only", "-auto-approve", *common))
         print(describe(phases[-1], objects), flush=True)
@@ -481,10 +523,19 @@ def main() -> int:
         noops: list[Phase] = []
         for i in range(args.plan_runs):
             # Alternate, so background load hits both kinds alike.
-            refreshes.append(bench.run(f"plan (refresh) #{i + 1}", "plan", "-detailed-exitcode", *common, expect=(0, 2)))
+            refreshes.append(
+                bench.run(f"plan (refresh) #{i + 1}", "plan", "-detailed-exitcode", *common, expect=(0, 2))
+            )
             print(describe(refreshes[-1], objects), flush=True)
             noops.append(
-                bench.run(f"plan -refresh=false #{i + 1}", "plan", "-refresh=false", "-detailed-exitcode", *common, expect=(0, 2))
+                bench.run(
+                    f"plan -refresh=false #{i + 1}",
+                    "plan",
+                    "-refresh=false",
+                    "-detailed-exitcode",
+                    *common,
+                    expect=(0, 2),
+                )
             )
             print(describe(noops[-1], objects), flush=True)
         phases += refreshes + noops
@@ -500,32 +551,60 @@ def main() -> int:
     checks = [refresh_call_check(p, objects, users_total) for p in refreshes]
     calls_ok = all(ok for ok, _ in checks)
     ok_detail = checks[0][1]
-    print(f"target refresh calls <= 1 per object + 1 listing per type per process: "
-          f"{'met' if calls_ok else 'MISSED'} ({ok_detail})")
+    print(
+        f"target refresh calls <= 1 per object + 1 listing per type per process: "
+        f"{'met' if calls_ok else 'MISSED'} ({ok_detail})"
+    )
     ratio = statistics.median(refresh_t) / statistics.median(noop_t)
     time_ok = ratio <= REFRESH_RATIO_TARGET
-    print(f"target refresh time <= {REFRESH_RATIO_TARGET}x no-op plan: {'met' if time_ok else 'MISSED'} "
-          f"(ratio of medians {ratio:.2f}; per pair " +
-          ", ".join(f"{r / q:.2f}" for r, q in zip(refresh_t, noop_t, strict=True)) + ")")
-    print(f"first plan after apply ({drifted} objects changed outside of Terraform): {first.wall_s:.1f} s, "
-          f"{first.wall_s / statistics.median(noop_t):.2f}x the no-op plan")
+    print(
+        f"target refresh time <= {REFRESH_RATIO_TARGET}x no-op plan: {'met' if time_ok else 'MISSED'} "
+        f"(ratio of medians {ratio:.2f}; per pair "
+        + ", ".join(f"{r / q:.2f}" for r, q in zip(refresh_t, noop_t, strict=True))
+        + ")"
+    )
+    print(
+        f"first plan after apply ({drifted} objects changed outside of Terraform): {first.wall_s:.1f} s, "
+        f"{first.wall_s / statistics.median(noop_t):.2f}x the no-op plan"
+    )
     if any("No changes." not in p.output for p in refreshes + noops):
         print("note: a plan after apply was not empty (exit code 2):")
         for p in refreshes + noops:
             if "No changes." not in p.output:
                 print(f"--- {p.name} ---\n{p.output[-3000:]}")
     if args.json:
-        args.json.write_text(json.dumps({
-            "sizes": {"users": n, "groups": m, "memberships": k, "group_images": g, "objects": objects},
-            "phases": [
-                {"name": p.name, "wall_s": p.wall_s, "calls": p.calls, "total_calls": p.total_calls,
-                 "provider_processes": len(p.plugins), "peak_rss_mib": p.peak_rss_mib,
-                 "provider_cpu_s": p.plugin_cpu_s, "server_cpu_s": p.server_cpu_s,
-                 "terraform_cpu_s": p.terraform_cpu_s, "terraform_peak_rss_mib": p.terraform_rss_mib}
-                for p in phases
-            ],
-            "refresh_ratio": ratio, "calls_target_met": calls_ok, "time_target_met": time_ok,
-        }, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "sizes": {
+                        "users": n,
+                        "groups": m,
+                        "memberships": k,
+                        "group_images": g,
+                        "objects": objects,
+                    },
+                    "phases": [
+                        {
+                            "name": p.name,
+                            "wall_s": p.wall_s,
+                            "calls": p.calls,
+                            "total_calls": p.total_calls,
+                            "provider_processes": len(p.plugins),
+                            "peak_rss_mib": p.peak_rss_mib,
+                            "provider_cpu_s": p.plugin_cpu_s,
+                            "server_cpu_s": p.server_cpu_s,
+                            "terraform_cpu_s": p.terraform_cpu_s,
+                            "terraform_peak_rss_mib": p.terraform_rss_mib,
+                        }
+                        for p in phases
+                    ],
+                    "refresh_ratio": ratio,
+                    "calls_target_met": calls_ok,
+                    "time_target_met": time_ok,
+                },
+                indent=2,
+            )
+        )
     return 1 if args.check and not (calls_ok and time_ok) else 0
 
 

@@ -21,7 +21,10 @@ def test_the_demo_converges_and_writes_nothing_outside_its_directory(tmp_path: P
     env.update(HOME=str(home), TERRAFORM=terraform_binary())
     done = subprocess.run(
         [sys.executable, str(REPO_ROOT / "scripts" / "demo.py"), "--dir", str(workdir)],
-        env=env, capture_output=True, text=True, timeout=300,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Demo complete" in done.stdout

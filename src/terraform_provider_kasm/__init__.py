@@ -5,6 +5,7 @@ provider on our own plugin-protocol layer ``tfplugin``) and ``server`` (a local 
 server). See DESIGN.md.
 """
 
+
 def __getattr__(name: str) -> str:
     # The version lives once, in pyproject.toml; read from the installed package's metadata, and only
     # when asked (importlib.metadata is not needed before the plugin handshake).

@@ -77,7 +77,9 @@ def _run_subcommand(args: list[str]) -> int:
         "the subcommands install it and run a local Kasm-compatible server.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p_install = sub.add_parser("install", help="make the provider available to Terraform (local plugin mirror)")
+    p_install = sub.add_parser(
+        "install", help="make the provider available to Terraform (local plugin mirror)"
+    )
     p_install.add_argument("--dir", help="plugin directory (default: ~/.terraform.d/plugins)")
     p_uninstall = sub.add_parser("uninstall", help="remove what install wrote")
     p_uninstall.add_argument("--dir", help="plugin directory (default: ~/.terraform.d/plugins)")

@@ -33,8 +33,17 @@ GONE_MESSAGE = (
     "(pip install ., then terraform-provider-kasm install) or run terraform-provider-kasm uninstall."
 )
 
-_ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
-           "i386": "386", "i686": "386", "x86": "386", "armv7l": "arm", "armv6l": "arm"}
+_ARCHES = {
+    "x86_64": "amd64",
+    "amd64": "amd64",
+    "aarch64": "arm64",
+    "arm64": "arm64",
+    "i386": "386",
+    "i686": "386",
+    "x86": "386",
+    "armv7l": "arm",
+    "armv6l": "arm",
+}
 
 
 def terraform_platform() -> str:
@@ -54,10 +63,19 @@ def default_plugin_dir() -> Path:
 
 
 def launcher_path(
-    base: Path, namespace: str, type_name: str = TYPE, version: str = __version__, hostname: str = HOSTNAMES[0]
+    base: Path,
+    namespace: str,
+    type_name: str = TYPE,
+    version: str = __version__,
+    hostname: str = HOSTNAMES[0],
 ) -> Path:
     return (
-        base / hostname / namespace / type_name / version / terraform_platform()
+        base
+        / hostname
+        / namespace
+        / type_name
+        / version
+        / terraform_platform()
         / f"terraform-provider-{type_name}_v{version}"
     )
 
@@ -68,7 +86,9 @@ def _interpreter_flags(module: str) -> list[str]:
     try:
         subprocess.run(
             [sys.executable, "-E", "-c", f"import {module.split('.')[0]}"],
-            check=True, capture_output=True, timeout=60,
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
     except (subprocess.SubprocessError, OSError):
         return []

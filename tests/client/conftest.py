@@ -32,8 +32,9 @@ def mock_client(clock: FakeClock) -> Iterator[Callable[..., tuple[KasmClient, Re
         options.setdefault("sleep", clock.sleep)
         options.setdefault("clock", clock)
         options.setdefault("jitter", lambda: 0.5)
-        client = KasmClient("https://kasm.example.com", KEY, SECRET,
-                            transport=httpx.MockTransport(recorder), **options)
+        client = KasmClient(
+            "https://kasm.example.com", KEY, SECRET, transport=httpx.MockTransport(recorder), **options
+        )
         made.append(client)
         return client, recorder
 
@@ -78,7 +79,9 @@ class LocalKasm:
 
 
 @pytest.fixture(params=["in_process", "socket"])
-def local_kasm(request: pytest.FixtureRequest, kasm_server_shared: Any, clock: FakeClock) -> Iterator[LocalKasm]:
+def local_kasm(
+    request: pytest.FixtureRequest, kasm_server_shared: Any, clock: FakeClock
+) -> Iterator[LocalKasm]:
     """The client against the local server (one per xdist worker, for speed), once in-process
     (SyncASGITransport, no socket) and once over a real 127.0.0.1 socket (uvicorn). Sleeps are
     faked (``clock.sleeps``); faults and call counts start empty; sessions left over are destroyed
@@ -93,13 +96,17 @@ def local_kasm(request: pytest.FixtureRequest, kasm_server_shared: Any, clock: F
         app.state.kasm.calls.reset()
     options: dict[str, Any] = {"sleep": clock.sleep, "jitter": lambda: 0.5, "read_timeout": 30.0}
     if request.param == "in_process":
-        client = KasmClient("http://kasm.test", server.api_key, server.api_secret,
-                            transport=SyncASGITransport(server.app), **options)
+        client = KasmClient(
+            "http://kasm.test",
+            server.api_key,
+            server.api_secret,
+            transport=SyncASGITransport(server.app),
+            **options,
+        )
     else:
         client = KasmClient(server.base_url, server.api_key, server.api_secret, **options)
     try:
-        yield LocalKasm(client, app, request.param, server.api_key, server.api_secret,
-                        secrets.token_hex(3))
+        yield LocalKasm(client, app, request.param, server.api_key, server.api_secret, secrets.token_hex(3))
     finally:
         if app is not None:
             server.faults.clear()

@@ -22,7 +22,13 @@ def test_users_list_pages_until_total(mock_client) -> None:
 
     def handler(call, body, request):
         start = body["page"] * body["page_size"]
-        return ok({"users": everyone[start:start + body["page_size"]], "total": len(everyone), "page": body["page"]})
+        return ok(
+            {
+                "users": everyone[start : start + body["page_size"]],
+                "total": len(everyone),
+                "page": body["page"],
+            }
+        )
 
     client, rec = mock_client(handler)
     assert [u.username for u in client.users.list()] == [u["username"] for u in everyone]
@@ -41,7 +47,7 @@ def test_users_list_without_total_stops_on_a_short_page(mock_client) -> None:
 
     def handler(call, body, request):
         start = body["page"] * body["page_size"]
-        return ok({"users": everyone[start:start + body["page_size"]]})
+        return ok({"users": everyone[start : start + body["page_size"]]})
 
     client, rec = mock_client(handler)
     assert len(client.users.list()) == 120
@@ -67,7 +73,10 @@ def test_update_user_reads_the_username_kasm_requires(mock_client) -> None:
         ({"error_message": "This session is currently provisioning."}, "provisioning"),
         ({"error_message": "Kasm is currently scheduled to be deleted."}, "delete_pending"),
         ({"operational_status": "requested", "operational_progress": 0}, "requested"),
-        ({"operational_status": "assigned", "error_message": "This session is currently assigned."}, "assigned"),
+        (
+            {"operational_status": "assigned", "error_message": "This session is currently assigned."},
+            "assigned",
+        ),
     ],
 )
 def test_session_status_while_not_running_is_not_an_error(mock_client, answer, status) -> None:
@@ -83,8 +92,11 @@ def test_session_status_other_errors_still_raise(mock_client) -> None:
 
 
 def test_wait_until_running_polls_with_the_injected_clock(mock_client, clock: FakeClock) -> None:
-    answers = [err("This session is currently requested."), err("This session is currently starting."),
-               ok({"kasm": {"kasm_id": KID, "operational_status": "running"}, "kasm_url": "/#/x"})]
+    answers = [
+        err("This session is currently requested."),
+        err("This session is currently starting."),
+        ok({"kasm": {"kasm_id": KID, "operational_status": "running"}, "kasm_url": "/#/x"}),
+    ]
     client, _ = mock_client(lambda call, body, req: answers.pop(0))
     assert client.sessions.wait_until_running(KID, UID, interval=2).running
     # Backoff: the wait doubles after each poll.
@@ -98,8 +110,12 @@ def test_wait_until_running_times_out(mock_client) -> None:
 
 
 def test_request_kasm_share_failure_is_a_warning(mock_client) -> None:
-    answer = {"kasm_id": "fedcba98-7654-3210-fedc-ba9876543210", "status": "starting", "user_id": UID,
-              "error_message": "Failed to create Share ID"}
+    answer = {
+        "kasm_id": "fedcba98-7654-3210-fedc-ba9876543210",
+        "status": "starting",
+        "user_id": UID,
+        "error_message": "Failed to create Share ID",
+    }
     client, _ = mock_client(lambda call, body, req: ok(answer))
     requested = client.sessions.request(user_id=UID, image_id=IID, enable_sharing=True)
     assert requested.kasm_id == KID

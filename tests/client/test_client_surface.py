@@ -71,7 +71,7 @@ def test_group_members_use_the_paging_helper(mock_client) -> None:
 
     def handler(call, body, req):
         start = body["page"] * body["page_size"]
-        return ok({"users": everyone[start:start + body["page_size"]], "total": len(everyone)})
+        return ok({"users": everyone[start : start + body["page_size"]], "total": len(everyone)})
 
     client, rec = mock_client(handler)
     assert len(client.groups.users(GID, page_size=3)) == 7
@@ -92,7 +92,9 @@ def test_permission_catalogue_and_group_permissions(local_kasm) -> None:
     assert catalogue["Users View"] == 300
     group = kasm.groups.create(local_kasm.name("perm-group"), priority=70)
     try:
-        held = kasm.groups.replace_permissions(group.group_id, [catalogue["Users View"], catalogue["Groups View"]])
+        held = kasm.groups.replace_permissions(
+            group.group_id, [catalogue["Users View"], catalogue["Groups View"]]
+        )
         assert {p.permission_id for p in held} == {catalogue["Users View"], catalogue["Groups View"]}
         assert all(p.group_id == group.group_id and p.group_permission_id for p in held)
         kasm.groups.replace_permissions(group.group_id, [catalogue["Users View"]])

@@ -57,8 +57,10 @@ def _closed_port() -> str:
 
 def test_a_silent_server_fails_within_the_deadline_as_a_read_timeout(silent_server: str) -> None:
     started = time.monotonic()
-    with KasmClient(silent_server, KEY, SECRET, read_timeout=60, max_retries=3, deadline=2.0) as client, \
-            pytest.raises(errors.Timeout) as info:
+    with (
+        KasmClient(silent_server, KEY, SECRET, read_timeout=60, max_retries=3, deadline=2.0) as client,
+        pytest.raises(errors.Timeout) as info,
+    ):
         client.images.list()
     elapsed = time.monotonic() - started
     assert elapsed < 3.0, elapsed
@@ -70,9 +72,20 @@ def test_a_silent_server_fails_within_the_deadline_as_a_read_timeout(silent_serv
 
 def test_a_refused_connection_is_a_connect_failure_retried_within_the_deadline() -> None:
     clock = FakeClock()
-    with KasmClient(_closed_port(), KEY, SECRET, max_retries=20, deadline=10.0, backoff_initial=1.0,
-                    sleep=clock.sleep, clock=clock, jitter=lambda: 0.5) as client, \
-            pytest.raises(errors.TransportError) as info:
+    with (
+        KasmClient(
+            _closed_port(),
+            KEY,
+            SECRET,
+            max_retries=20,
+            deadline=10.0,
+            backoff_initial=1.0,
+            sleep=clock.sleep,
+            clock=clock,
+            jitter=lambda: 0.5,
+        ) as client,
+        pytest.raises(errors.TransportError) as info,
+    ):
         client.images.list()
     assert info.value.kind == "connect"
     assert "could not connect" in str(info.value)
@@ -83,8 +96,10 @@ def test_a_refused_connection_is_a_connect_failure_retried_within_the_deadline()
 def test_a_tls_failure_is_said_and_not_retried(https_server: tuple[str, Path]) -> None:  # noqa: F811
     url, _ = https_server
     clock = FakeClock()
-    with KasmClient(url, KEY, SECRET, max_retries=3, sleep=clock.sleep) as client, \
-            pytest.raises(errors.TransportError) as info:
+    with (
+        KasmClient(url, KEY, SECRET, max_retries=3, sleep=clock.sleep) as client,
+        pytest.raises(errors.TransportError) as info,
+    ):
         client.images.list()
     assert info.value.kind == "tls"
     assert "TLS" in str(info.value) and "CERTIFICATE_VERIFY_FAILED" in str(info.value)
@@ -95,9 +110,21 @@ def test_a_tls_failure_is_said_and_not_retried(https_server: tuple[str, Path]) -
 def test_backoff_never_sleeps_past_the_deadline() -> None:
     clock = FakeClock()
     handler = httpx.MockTransport(lambda request: httpx.Response(503, text="busy"))
-    with KasmClient("https://kasm.example.com", KEY, SECRET, transport=handler, max_retries=20, deadline=5.0,
-                    backoff_initial=1.0, sleep=clock.sleep, clock=clock, jitter=lambda: 0.5) as client, \
-            pytest.raises(errors.InvalidResponse) as info:
+    with (
+        KasmClient(
+            "https://kasm.example.com",
+            KEY,
+            SECRET,
+            transport=handler,
+            max_retries=20,
+            deadline=5.0,
+            backoff_initial=1.0,
+            sleep=clock.sleep,
+            clock=clock,
+            jitter=lambda: 0.5,
+        ) as client,
+        pytest.raises(errors.InvalidResponse) as info,
+    ):
         client.images.list()
     assert sum(clock.sleeps) <= 5.0
     assert "deadline of 5s" in str(info.value)
@@ -107,8 +134,10 @@ def test_a_stop_request_ends_a_call_waiting_for_an_answer(silent_server: str) ->
     stop = threading.Event()
     threading.Timer(0.5, stop.set).start()
     started = time.monotonic()
-    with KasmClient(silent_server, KEY, SECRET, read_timeout=60, deadline=60, stop=stop) as client, \
-            pytest.raises(errors.Stopped) as info:
+    with (
+        KasmClient(silent_server, KEY, SECRET, read_timeout=60, deadline=60, stop=stop) as client,
+        pytest.raises(errors.Stopped) as info,
+    ):
         client.images.list()
     assert time.monotonic() - started < 1.5
     assert "stop" in str(info.value)
@@ -123,7 +152,11 @@ def test_no_call_starts_after_a_stop_request() -> None:
         seen.append(request)
         return httpx.Response(200, json={"images": []})
 
-    with KasmClient("https://kasm.example.com", KEY, SECRET, transport=httpx.MockTransport(handler), stop=stop) as client, \
-            pytest.raises(errors.Stopped):
+    with (
+        KasmClient(
+            "https://kasm.example.com", KEY, SECRET, transport=httpx.MockTransport(handler), stop=stop
+        ) as client,
+        pytest.raises(errors.Stopped),
+    ):
         client.images.list()
     assert seen == []

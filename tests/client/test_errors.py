@@ -22,14 +22,25 @@ from terraform_provider_kasm.client.errors import classify
         ("get_images_group", 200, "Request group does not exist", errors.NotFound, "group"),
         ("get_users_group", 200, "Invalid Group ID (x)", errors.NotFound, "group"),
         ("remove_images_group", 200, "Group or image does not exist", errors.NotFound, "group or image"),
-        ("update_image", 200, "User (u) attempted to update an image (i) that does not exist.", errors.NotFound,
-         "image"),
+        (
+            "update_image",
+            200,
+            "User (u) attempted to update an image (i) that does not exist.",
+            errors.NotFound,
+            "image",
+        ),
         ("delete_image", 200, "Image(abc) Does not Exist", errors.NotFound, "image"),
         ("get_kasm_status", 400, "Invalid kasm_id (abc)", errors.NotFound, "session"),
         ("request_kasm", 400, "Invalid user_id (abc)", errors.NotFound, "user"),
         ("request_kasm", 200, "Invalid Request", errors.NotFound, "image"),
         ("delete_cast_config", 400, "Cast config with id (x) does not exist", errors.NotFound, "cast config"),
-        ("get_staging_config", 400, "Staging config with id (x) does not exist", errors.NotFound, "staging config"),
+        (
+            "get_staging_config",
+            400,
+            "Staging config with id (x) does not exist",
+            errors.NotFound,
+            "staging config",
+        ),
         ("get_session_token", 400, "Session Token (***) not found", errors.NotFound, "session token"),
         ("remove_user_group", 400, "User (u) is not a member of group (g)", errors.NotFound, "membership"),
     ],
@@ -54,11 +65,19 @@ def test_not_found_is_recognised_per_call(call: str, status: int, message: str, 
         ("create_group", 200, "Group (Devs) already exists", errors.Conflict),
         ("add_user_group", 400, "User (u) is already a member of group (g)", errors.Conflict),
         ("delete_group", 200, "Group contains (2) users and 'force' option not set to True", errors.Conflict),
-        ("delete_image", 200, "Image (x): ID (y) currently has (1) associated Kasm(s) and cannot be deleted",
-         errors.Conflict),
+        (
+            "delete_image",
+            200,
+            "Image (x): ID (y) currently has (1) associated Kasm(s) and cannot be deleted",
+            errors.Conflict,
+        ),
         ("request_kasm", 200, "Kasm limit exceeded for user: (bob)", errors.NoResourcesAvailable),
-        ("request_kasm", 200, "No resources are available to create the requested Kasm.",
-         errors.NoResourcesAvailable),
+        (
+            "request_kasm",
+            200,
+            "No resources are available to create the requested Kasm.",
+            errors.NoResourcesAvailable,
+        ),
         ("request_kasm", 200, "Undefined Error requesting Kasm", errors.ServerError),
         ("get_images", 500, "boom", errors.ServerError),
         ("create_group", 200, "Invalid priority value (0)", errors.APIError),
@@ -96,7 +115,14 @@ def test_image_not_authorized_points_at_groups_not_the_key() -> None:
 def test_every_error_is_a_kasm_error() -> None:
     for cls in (errors.APIError, errors.TransportError, errors.Timeout, errors.InvalidResponse):
         assert issubclass(cls, errors.KasmError)
-    for cls in (errors.AuthenticationError, errors.PermissionDenied, errors.NotFound, errors.Conflict,
-                errors.NoResourcesAvailable, errors.RateLimited, errors.ServerError):
+    for cls in (
+        errors.AuthenticationError,
+        errors.PermissionDenied,
+        errors.NotFound,
+        errors.Conflict,
+        errors.NoResourcesAvailable,
+        errors.RateLimited,
+        errors.ServerError,
+    ):
         assert issubclass(cls, errors.APIError)
     assert issubclass(errors.Timeout, errors.TransportError)

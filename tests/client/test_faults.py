@@ -49,7 +49,9 @@ def test_reset_after_create_user_does_not_create_a_duplicate(local_kasm: LocalKa
     local_kasm.faults.add("create_user=reset_after,times=1")
     user = kasm.users.create(local_kasm.name("grace@example.com"), password="Str0ng!Passw0rd")
     assert user.username == local_kasm.name("grace@example.com")
-    assert [u.user_id for u in kasm.users.list() if u.username == local_kasm.name("grace@example.com")] == [user.user_id]
+    assert [u.user_id for u in kasm.users.list() if u.username == local_kasm.name("grace@example.com")] == [
+        user.user_id
+    ]
     counts = local_kasm.call_counts()
     # The lookup before sending (absent), one create, then the lookup by username that found it.
     assert (counts["create_user"], counts["get_user"]) == (1, 2)
@@ -59,7 +61,9 @@ def test_reset_before_create_user_runs_is_retried(local_kasm: LocalKasm) -> None
     kasm = local_kasm.client
     local_kasm.faults.add("create_user=reset,times=1")
     user = kasm.users.create(local_kasm.name("heidi@example.com"))
-    assert [u.user_id for u in kasm.users.list() if u.username == local_kasm.name("heidi@example.com")] == [user.user_id]
+    assert [u.user_id for u in kasm.users.list() if u.username == local_kasm.name("heidi@example.com")] == [
+        user.user_id
+    ]
     assert local_kasm.call_counts()["create_user"] == 2
 
 
@@ -74,8 +78,12 @@ def test_reset_after_create_group_does_not_create_a_duplicate(local_kasm: LocalK
 def test_reset_after_create_image_does_not_create_a_duplicate(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     local_kasm.faults.add("create_image=reset_after,times=1")
-    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/vs-code:1.15.0"), friendly_name="VS Code"))
-    assert [i.image_id for i in kasm.images.list() if i.name == local_kasm.name("kasmweb/vs-code:1.15.0")] == [image.image_id]
+    image = kasm.images.create(
+        ImageSpec(name=local_kasm.name("kasmweb/vs-code:1.15.0"), friendly_name="VS Code")
+    )
+    assert [
+        i.image_id for i in kasm.images.list() if i.name == local_kasm.name("kasmweb/vs-code:1.15.0")
+    ] == [image.image_id]
     assert local_kasm.call_counts()["create_image"] == 1
 
 
@@ -131,7 +139,9 @@ def test_503_retry_after_is_honoured(local_kasm: LocalKasm, clock: FakeClock) ->
 @pytest.mark.parametrize("fault", ["reset", "reset_after", "html"])
 def test_a_fault_on_create_never_adopts_a_user_that_existed_before(local_kasm: LocalKasm, fault: str) -> None:
     kasm = local_kasm.client
-    foreign = kasm.users.create(local_kasm.name("olga@example.com"), password="Their0wn!pw", first_name="Olga")
+    foreign = kasm.users.create(
+        local_kasm.name("olga@example.com"), password="Their0wn!pw", first_name="Olga"
+    )
     local_kasm.faults.add(f"create_user={fault},times=1")
     with pytest.raises(errors.AlreadyExisted, match="existed before this call was sent"):
         kasm.users.create(local_kasm.name("olga@example.com"), password="Str0ng!Passw0rd")

@@ -14,18 +14,30 @@ PASSWORD = "Str0ng!Passw0rd"
 
 
 def _image(client: KasmClient, name: str = "kasmweb/terminal:1.15.0") -> str:
-    spec = ImageSpec(name=name, friendly_name="Terminal", categories=("Dev", "Tools"),
-                     run_config={"hostname": "kasm"}, memory=2_768_000_000, cores=2)
+    spec = ImageSpec(
+        name=name,
+        friendly_name="Terminal",
+        categories=("Dev", "Tools"),
+        run_config={"hostname": "kasm"},
+        memory=2_768_000_000,
+        cores=2,
+    )
     return client.images.create(spec).image_id
 
 
 def test_images_crud(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     spec = ImageSpec(
-        name="kasmweb/terminal:1.15.0", friendly_name="Terminal", description="a shell",
-        categories=("Dev", "Tools"), run_config={"hostname": "kasm", "environment": {"A": "1"}},
-        exec_config={"go": {"cmd": "bash"}}, volume_mappings={"/data": {"bind": "/data", "mode": "rw"}},
-        memory=2_768_000_000, cores=1.5, enabled=True,
+        name="kasmweb/terminal:1.15.0",
+        friendly_name="Terminal",
+        description="a shell",
+        categories=("Dev", "Tools"),
+        run_config={"hostname": "kasm", "environment": {"A": "1"}},
+        exec_config={"go": {"cmd": "bash"}},
+        volume_mappings={"/data": {"bind": "/data", "mode": "rw"}},
+        memory=2_768_000_000,
+        cores=1.5,
+        enabled=True,
     )
     created = kasm.images.create(spec)
     assert len(created.image_id) == 32 and created.image_id == created.image_id.lower()
@@ -37,7 +49,9 @@ def test_images_crud(local_kasm: LocalKasm) -> None:
     assert kasm.images.get(created.image_id).friendly_name == "Terminal"
 
     changed = created.to_spec()
-    changed = ImageSpec(**{**changed.__dict__, "description": "changed", "categories": ("Tools",), "enabled": False})
+    changed = ImageSpec(
+        **{**changed.__dict__, "description": "changed", "categories": ("Tools",), "enabled": False}
+    )
     updated = kasm.images.update(created.image_id, changed)
     assert (updated.description, updated.categories, updated.enabled) == ("changed", ("Tools",), False)
     assert updated.run_config == {"hostname": "kasm", "environment": {"A": "1"}}
@@ -114,9 +128,7 @@ def test_groups_crud_members_and_images(local_kasm: LocalKasm) -> None:
     kasm.groups.add_user(group.group_id, user.user_id)
     with pytest.raises(errors.Conflict):
         kasm.groups.add_user(group.group_id, user.user_id)
-    assert [(m.user_id, m.username) for m in kasm.groups.users(group.group_id)] == [
-        (user.user_id, bob)
-    ]
+    assert [(m.user_id, m.username) for m in kasm.groups.users(group.group_id)] == [(user.user_id, bob)]
     assert group.group_id in {g.group_id for g in kasm.users.get(user.user_id).groups}
 
     image_id = _image(kasm)
@@ -203,7 +215,10 @@ def test_session_tokens(local_kasm: LocalKasm) -> None:
 
 
 def test_wrong_secret_is_an_authentication_error(local_kasm: LocalKasm) -> None:
-    with local_kasm.client_for(local_kasm.api_key, "0" * 32) as bad, pytest.raises(errors.AuthenticationError):
+    with (
+        local_kasm.client_for(local_kasm.api_key, "0" * 32) as bad,
+        pytest.raises(errors.AuthenticationError),
+    ):
         bad.images.list()
 
 

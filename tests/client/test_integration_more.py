@@ -25,11 +25,19 @@ def test_zones_staging_and_cast_configs(local_kasm: LocalKasm) -> None:
     assert kasm.zones.find(name=east).proxy_path == "vdi"  # type: ignore[union-attr]
 
     image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/staged:1.0")))
-    staging = kasm.staging_configs.create(StagingConfigSpec(
-        zone_id=zone.zone_id, image_id=image.image_id, num_sessions=2, expiration=1.5, allow_kasm_audio=True))
+    staging = kasm.staging_configs.create(
+        StagingConfigSpec(
+            zone_id=zone.zone_id,
+            image_id=image.image_id,
+            num_sessions=2,
+            expiration=1.5,
+            allow_kasm_audio=True,
+        )
+    )
     assert (staging.num_sessions, staging.expiration, staging.allow_kasm_audio) == (2, 1.5, True)
-    staging = kasm.staging_configs.update(staging.staging_config_id,
-                                          dataclasses.replace(staging.to_spec(), num_sessions=3))
+    staging = kasm.staging_configs.update(
+        staging.staging_config_id, dataclasses.replace(staging.to_spec(), num_sessions=3)
+    )
     assert kasm.staging_configs.get(staging.staging_config_id).num_sessions == 3
     assert staging.staging_config_id in {s.staging_config_id for s in kasm.staging_configs.list()}
     kasm.staging_configs.delete(staging.staging_config_id)
@@ -38,13 +46,22 @@ def test_zones_staging_and_cast_configs(local_kasm: LocalKasm) -> None:
     assert info.value.kind == "staging config"
 
     key, title = local_kasm.name("kiosk"), local_kasm.name("Kiosk")
-    cast = kasm.cast_configs.create(CastConfigSpec(
-        key=key, casting_config_name=title, image_id=image.image_id, allowed_referrers=("a.example", "b.example")))
+    cast = kasm.cast_configs.create(
+        CastConfigSpec(
+            key=key,
+            casting_config_name=title,
+            image_id=image.image_id,
+            allowed_referrers=("a.example", "b.example"),
+        )
+    )
     assert cast.allowed_referrers == ("a.example", "b.example")
     with pytest.raises(errors.Conflict):
-        kasm.cast_configs.create(CastConfigSpec(key=key, casting_config_name=local_kasm.name("Other"), image_id=image.image_id))
-    cast = kasm.cast_configs.update(cast.cast_config_id,
-                                    dataclasses.replace(cast.to_spec(), limit_sessions=True, session_remaining=5))
+        kasm.cast_configs.create(
+            CastConfigSpec(key=key, casting_config_name=local_kasm.name("Other"), image_id=image.image_id)
+        )
+    cast = kasm.cast_configs.update(
+        cast.cast_config_id, dataclasses.replace(cast.to_spec(), limit_sessions=True, session_remaining=5)
+    )
     assert (cast.limit_sessions, cast.session_remaining) == (True, 5)
     assert kasm.cast_configs.get(cast.cast_config_id).key == key
     kasm.cast_configs.delete(cast.cast_config_id)
@@ -80,7 +97,10 @@ def test_session_permissions_keepalive_exec(local_kasm: LocalKasm) -> None:
 
     kasm.sessions.wait_until_running(session.kasm_id, owner.user_id, timeout=30, interval=0.1)
     assert kasm.sessions.keepalive(session.kasm_id) is False
-    assert kasm.sessions.exec_command(session.kasm_id, owner.user_id, "echo hi", user="root").kasm_id == session.kasm_id
+    assert (
+        kasm.sessions.exec_command(session.kasm_id, owner.user_id, "echo hi", user="root").kasm_id
+        == session.kasm_id
+    )
 
     assert kasm.users.login_url(owner.user_id).startswith(("http://", "https://"))
     kasm.users.logout(owner.user_id)
@@ -114,8 +134,13 @@ def test_registry_crud_with_a_local_registry(local_kasm: LocalKasm, tmp_path) ->
 
     (tmp_path / "1.0").mkdir()
     (tmp_path / "versions.txt").write_text("1.0\n")
-    listing = {"name": "Local", "icon": "icon.png", "description": "test registry",
-               "list_url": "list.json", "workspaces": [{"friendly_name": "Term", "name": "x/term:1"}]}
+    listing = {
+        "name": "Local",
+        "icon": "icon.png",
+        "description": "test registry",
+        "list_url": "list.json",
+        "workspaces": [{"friendly_name": "Term", "name": "x/term:1"}],
+    }
     (tmp_path / "1.0" / "list.json").write_text(json.dumps(listing))
     url = tmp_path.as_uri() + "/"
 

@@ -49,11 +49,17 @@ def test_datetimes(text: str | None, expected: datetime | None) -> None:
 
 
 def test_get_users_entry_with_dashed_id_and_none_string() -> None:
-    user = User.from_json({
-        "user_id": DASHED, "username": "bob", "last_session": "None", "anonymous": False,
-        "groups": [{"name": "All Users", "group_id": "68d557ac4cac42cca9f31c7c853de0f3"}],
-        "kasms": [{"kasm_id": "b057c375-4cb6-499c-b8d3-afeadd6bf0fc"}], "company": {},
-    })
+    user = User.from_json(
+        {
+            "user_id": DASHED,
+            "username": "bob",
+            "last_session": "None",
+            "anonymous": False,
+            "groups": [{"name": "All Users", "group_id": "68d557ac4cac42cca9f31c7c853de0f3"}],
+            "kasms": [{"kasm_id": "b057c375-4cb6-499c-b8d3-afeadd6bf0fc"}],
+            "company": {},
+        }
+    )
     assert user.user_id == HEX
     assert user.last_session is None
     assert user.groups[0].name == "All Users"
@@ -62,12 +68,22 @@ def test_get_users_entry_with_dashed_id_and_none_string() -> None:
 
 
 def test_image_json_string_fields_both_ways() -> None:
-    image = Image.from_json({
-        "image_id": HEX, "name": "kasmweb/chrome:1.15.0", "run_config": '{"hostname": "kasm"}',
-        "exec_config": {"go": {"cmd": "x"}}, "volume_mappings": "", "launch_config": None,
-        "categories": "Browsers\nWeb\n\nBrowsers", "memory": 2768000000, "cores": "2",
-        "docker_token": "**********", "imageAttributes": [{"name": "x"}], "server": {},
-    })
+    image = Image.from_json(
+        {
+            "image_id": HEX,
+            "name": "kasmweb/chrome:1.15.0",
+            "run_config": '{"hostname": "kasm"}',
+            "exec_config": {"go": {"cmd": "x"}},
+            "volume_mappings": "",
+            "launch_config": None,
+            "categories": "Browsers\nWeb\n\nBrowsers",
+            "memory": 2768000000,
+            "cores": "2",
+            "docker_token": "**********",
+            "imageAttributes": [{"name": "x"}],
+            "server": {},
+        }
+    )
     assert image.run_config == {"hostname": "kasm"}
     assert image.exec_config == {"go": {"cmd": "x"}}
     assert image.volume_mappings == {} and image.launch_config == {}
@@ -92,14 +108,24 @@ def test_image_spec_leaves_out_unset_fields() -> None:
 def test_secrets_stay_out_of_reprs() -> None:
     spec = ImageSpec(name="x", docker_token="dckr-secret-1")
     assert "dckr-secret-1" not in repr(spec)
-    requested = RequestedSession.from_json({"kasm_id": DASHED, "session_token": "tok-secret-2",
-                                            "kasm_url": "/#/connect/kasm/a/b/tok-secret-2", "status": "starting"})
+    requested = RequestedSession.from_json(
+        {
+            "kasm_id": DASHED,
+            "session_token": "tok-secret-2",
+            "kasm_url": "/#/connect/kasm/a/b/tok-secret-2",
+            "status": "starting",
+        }
+    )
     assert requested.kasm_id == HEX
     assert "tok-secret-2" not in repr(requested)
     token = SessionToken.from_json({"session_token": "tok-secret-3", "expires_at": "2026-01-01 00:00:00"})
     assert "tok-secret-3" not in repr(token)
-    status = SessionStatus.from_json({"kasm_url": "/#/x/tok-secret-4", "kasm": {"kasm_id": HEX,
-                                      "port_map": {"vnc": {"authorization": "basic-secret-5"}}}})
+    status = SessionStatus.from_json(
+        {
+            "kasm_url": "/#/x/tok-secret-4",
+            "kasm": {"kasm_id": HEX, "port_map": {"vnc": {"authorization": "basic-secret-5"}}},
+        }
+    )
     assert "tok-secret-4" not in repr(status) and "basic-secret-5" not in repr(status)
 
 

@@ -22,8 +22,14 @@ def test_full_run_leaks_no_secret(local_kasm: LocalKasm, caplog: pytest.LogCaptu
     caplog.set_level(logging.DEBUG)  # every logger: ours, httpx, httpcore, the server's
     seen: list[str] = []  # reprs and exception messages
 
-    image = kasm.images.create(ImageSpec(name=local_kasm.name("kasmweb/private:1.0"), docker_registry="https://reg.example.com/",
-                                         docker_user="robot", docker_token=DOCKER_TOKEN))
+    image = kasm.images.create(
+        ImageSpec(
+            name=local_kasm.name("kasmweb/private:1.0"),
+            docker_registry="https://reg.example.com/",
+            docker_user="robot",
+            docker_token=DOCKER_TOKEN,
+        )
+    )
     seen.append(repr(image))
     user = kasm.users.create(local_kasm.name("mallory@example.com"), password=PASSWORD, first_name="M")
     seen.append(repr(user))
@@ -36,8 +42,9 @@ def test_full_run_leaks_no_secret(local_kasm: LocalKasm, caplog: pytest.LogCaptu
     kasm.groups.add_user(group.group_id, user.user_id)
     kasm.groups.add_image(group.group_id, image.image_id)
 
-    requested = kasm.sessions.request(user_id=user.user_id, image_id=image.image_id,
-                                      kasm_url="https://kasm.example.com/secret-link")
+    requested = kasm.sessions.request(
+        user_id=user.user_id, image_id=image.image_id, kasm_url="https://kasm.example.com/secret-link"
+    )
     seen.append(repr(requested))
     status = kasm.sessions.wait_until_running(requested.kasm_id, user.user_id, timeout=30, interval=0.1)
     seen.append(repr(status))
@@ -75,8 +82,11 @@ def test_full_run_leaks_no_secret(local_kasm: LocalKasm, caplog: pytest.LogCaptu
 
 
 def test_redaction_helpers() -> None:
-    body = {"target_user": {"username": "a", "password": "hunter2!!"}, "api_key_secret": "s3cr3t-value",
-            "list": [{"session_token": "12345678-aaaa"}]}
+    body = {
+        "target_user": {"username": "a", "password": "hunter2!!"},
+        "api_key_secret": "s3cr3t-value",
+        "list": [{"session_token": "12345678-aaaa"}],
+    }
     assert secret_values(body) == {"hunter2!!", "s3cr3t-value", "12345678-aaaa"}
     assert redact("token 12345678aaaa and s3cr3t-value", secret_values(body)) == f"token {MASK} and {MASK}"
     masked = redact_body(body)

@@ -34,14 +34,19 @@ def _self_signed(directory: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(hours=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return cert_path, key_path
 
 
@@ -78,8 +83,10 @@ def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 def test_unknown_certificate_is_refused_by_default(https_server: tuple[str, Path]) -> None:
     url, _ = https_server
     clock = FakeClock()
-    with KasmClient(url, KEY, SECRET, sleep=clock.sleep, max_retries=1) as client, \
-            pytest.raises(errors.TransportError) as info:
+    with (
+        KasmClient(url, KEY, SECRET, sleep=clock.sleep, max_retries=1) as client,
+        pytest.raises(errors.TransportError) as info,
+    ):
         client.images.list()
     assert "CERTIFICATE_VERIFY_FAILED" in str(info.value)
     assert info.value.sent is False

@@ -72,8 +72,9 @@ def test_error_message_with_http_200_is_a_failure(mock_client) -> None:
 def test_html_page_is_invalid_response_naming_call_and_status(mock_client) -> None:
     page = "<html><body>An unhandled exception occurred check logs for details<body><html>" + "x" * 500
 
-    client, _ = mock_client(lambda call, body, req: httpx.Response(500, text=page,
-                                                                   headers={"content-type": "text/html"}))
+    client, _ = mock_client(
+        lambda call, body, req: httpx.Response(500, text=page, headers={"content-type": "text/html"})
+    )
     with pytest.raises(errors.InvalidResponse) as info:
         client.images.list()
     text = str(info.value)
@@ -97,8 +98,9 @@ def test_429_waits_for_retry_after_then_succeeds(mock_client, clock: FakeClock) 
 
 
 def test_429_after_all_retries_is_rate_limited(mock_client, clock: FakeClock) -> None:
-    client, rec = mock_client(lambda call, body, req: httpx.Response(429, text="busy", headers={"Retry-After": "2"}),
-                              max_retries=2)
+    client, rec = mock_client(
+        lambda call, body, req: httpx.Response(429, text="busy", headers={"Retry-After": "2"}), max_retries=2
+    )
     with pytest.raises(errors.RateLimited) as info:
         client.images.list()
     assert info.value.retry_after == 2.0
@@ -107,7 +109,11 @@ def test_429_after_all_retries_is_rate_limited(mock_client, clock: FakeClock) ->
 
 
 def test_503_twice_then_success_with_exponential_backoff(mock_client, clock: FakeClock) -> None:
-    answers = [httpx.Response(503, text="<html>busy</html>"), err("Service Unavailable", 503), ok({"images": []})]
+    answers = [
+        httpx.Response(503, text="<html>busy</html>"),
+        err("Service Unavailable", 503),
+        ok({"images": []}),
+    ]
     client, rec = mock_client(lambda call, body, req: answers.pop(0), backoff_initial=1.0)
     assert client.images.list() == []
     # jitter is fixed at 0.5: half the ceiling plus a quarter of it.
@@ -188,7 +194,9 @@ def test_a_create_after_a_reset_adopts_what_the_lookup_finds(mock_client) -> Non
     def handler(call, body, request):
         if call == "create_user":
             created["done"] = True
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            )
         assert call == "get_user"
         assert body["target_user"] == {"username": "alice"}
         return ok({"user": user}) if created["done"] else err("Invalid Request", 400)
@@ -209,7 +217,9 @@ def test_a_create_after_a_fault_never_adopts_what_existed_before(mock_client, fa
                 raise httpx.ReadError("connection reset by peer", request=request)
             if failure == "timeout":
                 raise httpx.ReadTimeout("timed out", request=request)
-            return httpx.Response(502, text="<html>502 Bad Gateway</html>", headers={"content-type": "text/html"})
+            return httpx.Response(
+                502, text="<html>502 Bad Gateway</html>", headers={"content-type": "text/html"}
+            )
         return ok({"user": user})
 
     client, rec = mock_client(handler)
@@ -239,7 +249,9 @@ def test_a_create_never_adopts_an_object_that_appeared_with_other_values(mock_cl
 
 
 def test_with_no_retries_there_is_no_lookup_before_a_create(mock_client) -> None:
-    client, rec = mock_client(lambda call, body, req: ok({"group": {"group_id": ID, "name": "g"}}), max_retries=0)
+    client, rec = mock_client(
+        lambda call, body, req: ok({"group": {"group_id": ID, "name": "g"}}), max_retries=0
+    )
     client.groups.create("g", priority=1)
     assert rec.calls() == ["create_group"]
 
@@ -353,8 +365,9 @@ def test_debug_log_has_call_status_duration_and_retries_but_no_body(mock_client,
     )
     client.users.create("a", password="Sup3r!secret-pw")
     lines = [r.getMessage() for r in caplog.records if r.name == "terraform_provider_kasm.client"]
-    assert any("create_user: status=503" in line and "duration_ms=" in line and "attempt=1" in line
-               for line in lines)
+    assert any(
+        "create_user: status=503" in line and "duration_ms=" in line and "attempt=1" in line for line in lines
+    )
     assert any("create_user: retry 1/3" in line and "InvalidResponse" in line for line in lines)
     assert any("create_user: status=200" in line and "attempt=2" in line for line in lines)
     text = "\n".join(lines)

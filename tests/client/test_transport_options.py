@@ -18,15 +18,23 @@ def _answer(request: httpx.Request) -> httpx.Response:
 
 def test_options_object_reaches_the_transport() -> None:
     slept: list[float] = []
-    options = TransportOptions(max_retries=2, backoff_initial=1.0, backoff_max=1.0, sleep=slept.append,
-                               jitter=lambda: 1.0, user_agent="tf-test")
+    options = TransportOptions(
+        max_retries=2,
+        backoff_initial=1.0,
+        backoff_max=1.0,
+        sleep=slept.append,
+        jitter=lambda: 1.0,
+        user_agent="tf-test",
+    )
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.headers["user-agent"])
         return _answer(request)
 
-    with KasmClient("https://kasm.example.com", KEY, SECRET, options, transport=httpx.MockTransport(handler)) as c:
+    with KasmClient(
+        "https://kasm.example.com", KEY, SECRET, options, transport=httpx.MockTransport(handler)
+    ) as c:
         assert c.transport.options == options
         with pytest.raises(KasmError):
             c.images.list()

@@ -49,7 +49,9 @@ def test_docs_are_up_to_date() -> None:
     )
 
 
-def test_gen_docs_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_gen_docs_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The script's write and --check modes, on a scratch docs directory."""
     gen_docs = load_gen_docs()
     scratch = tmp_path / "docs"
@@ -60,7 +62,9 @@ def test_gen_docs_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
     assert gen_docs.main([]) == 0
     assert capsys.readouterr().out.count("wrote ") == len(gen_docs.pages())
     assert gen_docs.main(["--check"]) == 0
-    assert sorted(p.relative_to(scratch).as_posix() for p in scratch.rglob("*.md")) == sorted(gen_docs.pages())
+    assert sorted(p.relative_to(scratch).as_posix() for p in scratch.rglob("*.md")) == sorted(
+        gen_docs.pages()
+    )
 
     (scratch / "resources" / "removed.md").write_text((scratch / "index.md").read_text())
     assert gen_docs.main(["--check"]) == 1
@@ -90,7 +94,9 @@ def test_permissions_table_lists_every_type() -> None:
     expected = {r.type_name for r in provider.get_resources()} | {
         f"data.{d.type_name}" for d in provider.get_data_sources()
     }
-    assert rows == expected, f"templates/index.md permissions rows: missing {expected - rows}, unknown {rows - expected}"
+    assert rows == expected, (
+        f"templates/index.md permissions rows: missing {expected - rows}, unknown {rows - expected}"
+    )
 
 
 def test_no_examples_of_unknown_types() -> None:
@@ -101,7 +107,9 @@ def test_no_examples_of_unknown_types() -> None:
     }
     for kind, names in known.items():
         found = {p.name for p in (EXAMPLES / kind).iterdir() if p.is_dir()}
-        assert found <= names, f"examples/{kind} has directories for unregistered types: {sorted(found - names)}"
+        assert found <= names, (
+            f"examples/{kind} has directories for unregistered types: {sorted(found - names)}"
+        )
 
 
 _IMPORT_LINE = re.compile(r"^terraform import (\S+) (\S+)$")
@@ -117,8 +125,14 @@ def test_import_examples_match_the_resource(resource: object) -> None:
     import_sh = folder / "import.sh"
     if not import_sh.is_file():
         pytest.fail(f"{import_sh.relative_to(REPO_ROOT)} is missing")
-    declared = set(re.findall(rf'^resource "{resource.type_name}" "([^"]+)"', (folder / "resource.tf").read_text(), re.M))
-    commands = [line.strip() for line in import_sh.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    declared = set(
+        re.findall(rf'^resource "{resource.type_name}" "([^"]+)"', (folder / "resource.tf").read_text(), re.M)
+    )
+    commands = [
+        line.strip()
+        for line in import_sh.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert commands, "import.sh has no terraform import command"
     for command in commands:
         match = _IMPORT_LINE.match(command)
@@ -150,7 +164,9 @@ def test_import_block_examples_match_the_resource(resource: object) -> None:
     assert isinstance(resource, Resource)
     folder = EXAMPLES / "resources" / resource.type_name
     text = (folder / "import-by-string-id.tf").read_text()
-    declared = set(re.findall(rf'^resource "{resource.type_name}" "([^"]+)"', (folder / "resource.tf").read_text(), re.M))
+    declared = set(
+        re.findall(rf'^resource "{resource.type_name}" "([^"]+)"', (folder / "resource.tf").read_text(), re.M)
+    )
     blocks = _IMPORT_BLOCK.findall(text)
     assert blocks and text.count("import {") == len(blocks), f"unexpected import blocks in {folder}: {text}"
     for address, import_id in blocks:
@@ -193,7 +209,12 @@ def test_examples_pass_terraform_validate(
     env = {"TF_DATA_DIR": str(init.workdir / ".terraform"), **DUMMY_KASM_ENV}
 
     dirs = example_dirs()
-    assert {d.relative_to(EXAMPLES).parts[0] for d in dirs} >= {"provider", "resources", "data-sources", "workflow"}
+    assert {d.relative_to(EXAMPLES).parts[0] for d in dirs} >= {
+        "provider",
+        "resources",
+        "data-sources",
+        "workflow",
+    }
     import_blocks = _supports_import_blocks(init)
     workdirs = []
     for example in dirs:
@@ -214,7 +235,8 @@ def test_examples_pass_terraform_validate(
             return f"{example.relative_to(REPO_ROOT)}: exit {result.returncode}\n{result.output}"
         if not report.get("valid") or report.get("warning_count"):
             messages = [
-                f"  {d.get('severity')}: {d.get('summary')}: {d.get('detail', '')}" for d in report.get("diagnostics", [])
+                f"  {d.get('severity')}: {d.get('summary')}: {d.get('detail', '')}"
+                for d in report.get("diagnostics", [])
             ]
             return f"{example.relative_to(REPO_ROOT)}:\n" + "\n".join(messages)
         return None

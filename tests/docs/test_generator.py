@@ -39,13 +39,22 @@ class WidgetResource(Resource):
         markdown_description="A **widget**, see [the manual](https://example.com/manual).",
         attributes={
             "id": s.Attribute(String, computed=True, description="The id."),
-            "name": s.Attribute(String, required=True, description="The name", validators=[s.LengthBetween(1, 8)]),
-            "size": s.Attribute(Number, optional=True, computed=True, default=3, validators=[s.IntBetween(1, 9)]),
+            "name": s.Attribute(
+                String, required=True, description="The name", validators=[s.LengthBetween(1, 8)]
+            ),
+            "size": s.Attribute(
+                Number, optional=True, computed=True, default=3, validators=[s.IntBetween(1, 9)]
+            ),
             "mode": s.Attribute(
-                String, optional=True, validators=[s.OneOf("fast", "slow")], plan_modifiers=[s.RequiresReplace()]
+                String,
+                optional=True,
+                validators=[s.OneOf("fast", "slow")],
+                plan_modifiers=[s.RequiresReplace()],
             ),
             "zone": s.Attribute(
-                String, optional=True, plan_modifiers=[s.RequiresReplaceIf(lambda a, b: True, "a new zone replaces it")]
+                String,
+                optional=True,
+                plan_modifiers=[s.RequiresReplaceIf(lambda a, b: True, "a new zone replaces it")],
             ),
             "secret": s.Attribute(String, optional=True, sensitive=True, description="Shh."),
             "token_wo": s.Attribute(String, optional=True, write_only=True, sensitive=True),
@@ -80,7 +89,11 @@ class WidgetResource(Resource):
                 max_items=3,
                 description="Rules.\nSecond line.",
                 attributes={"action": s.Attribute(String, required=True)},
-                blocks={"match": s.Block(s.NestingMode.MAP, attributes={"value": s.Attribute(String, optional=True)})},
+                blocks={
+                    "match": s.Block(
+                        s.NestingMode.MAP, attributes={"value": s.Attribute(String, optional=True)}
+                    )
+                },
             ),
         },
     )
@@ -108,7 +121,10 @@ class DemoProvider(Provider):
         attributes={
             "endpoint": s.Attribute(String, optional=True, description="Where. Defaults to `DEMO_ENDPOINT`."),
             "token": s.Attribute(
-                String, optional=True, sensitive=True, description="Auth; from `DEMO_TOKEN` or `DEMO_AUTH_TOKEN`."
+                String,
+                optional=True,
+                sensitive=True,
+                description="Auth; from `DEMO_TOKEN` or `DEMO_AUTH_TOKEN`.",
             ),
             "verbose": s.Attribute(Bool, optional=True, description="No variable for this one."),
         },
@@ -166,7 +182,11 @@ def test_resource_page(examples: Path) -> None:
     ]
     # A later paragraph of a description (here a list) stays in the item, after the extras.
     assert "#nestedatt--ports))\n\n  * a number\n  * a protocol\n- `secret`" in page
-    optional = [line for line in body[body.index("### Optional") + 2 : body.index("### Read-Only") - 1] if line[:1] == "-"]
+    optional = [
+        line
+        for line in body[body.index("### Optional") + 2 : body.index("### Read-Only") - 1]
+        if line[:1] == "-"
+    ]
     assert optional == [
         "- `extra` (Dynamic)",
         "- `labels` (Map of String)",
@@ -256,8 +276,15 @@ def test_data_source_page_without_example(examples: Path) -> None:
     assert body[body.index("### Optional") + 2] == "- `prefix` (String)"
     # A block holding only computed attributes is read-only.
     read_only = body[body.index("### Read-Only") + 2 : body.index("### Read-Only") + 4]
-    assert read_only == ["- `count` (Number)", "- `result` (Block List) (see [below for nested schema](#nestedblock--result))"]
-    assert section(page, "nestedblock--result") == ["### Nested Schema for `result`", "Read-Only:", "- `id` (String)"]
+    assert read_only == [
+        "- `count` (Number)",
+        "- `result` (Block List) (see [below for nested schema](#nestedblock--result))",
+    ]
+    assert section(page, "nestedblock--result") == [
+        "### Nested Schema for `result`",
+        "Read-Only:",
+        "- `id` (String)",
+    ]
 
 
 def test_index_page(examples: Path, tmp_path: Path) -> None:

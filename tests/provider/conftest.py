@@ -40,5 +40,7 @@ def kasm_tf(terraform: Callable[..., Terraform], kasm_env: dict[str, str]) -> Ca
 
 @pytest.fixture
 def kasm_client(kasm_server: KasmServer) -> Iterator[KasmClient]:
-    with KasmClient(kasm_server.base_url, kasm_server.api_key, kasm_server.api_secret, max_retries=0) as client:
+    with KasmClient(
+        kasm_server.base_url, kasm_server.api_key, kasm_server.api_secret, max_retries=0
+    ) as client:
         yield client

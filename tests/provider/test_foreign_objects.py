@@ -27,7 +27,10 @@ def test_a_foreign_user_is_not_adopted_after_a_fault(
     t = kasm_tf('resource "kasm_user" "u" {\n  username = "foreign.user"\n  password = "Ours12345!"\n}\n')
     kasm_server.faults.add(f"create_user={fault},times=1")
     result = t.apply(expect=(1,))
-    assert "already" in result.output and "terraform import kasm_user.<NAME> username:foreign.user" in result.output, result.output
+    assert (
+        "already" in result.output
+        and "terraform import kasm_user.<NAME> username:foreign.user" in result.output
+    ), result.output
     assert t.state_list() == []
     t.destroy()
     kept = kasm_client.users.get(foreign.user_id)

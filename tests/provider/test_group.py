@@ -92,7 +92,11 @@ def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> N
         all_users = kasm_client.groups.find(name="All Users")
         assert all_users is not None
         desc = all_users.description
-        tf.write(group_hcl("All Users", all_users.priority, desc) if desc else group_hcl("All Users", all_users.priority))
+        tf.write(
+            group_hcl("All Users", all_users.priority, desc)
+            if desc
+            else group_hcl("All Users", all_users.priority)
+        )
         tf.import_("kasm_group.g", "name:All Users")
         values = tf.resource_values("kasm_group.g")
         assert values["is_system"] is True and values["id"] == all_users.group_id
@@ -112,7 +116,9 @@ def held(client: KasmClient, group_id: str) -> set[int]:
     return {p["permission_id"] for p in answer["permissions"]}
 
 
-def test_permissions(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient, kasm_server: KasmServer) -> None:
+def test_permissions(
+    kasm_tf: Callable[..., Terraform], kasm_client: KasmClient, kasm_server: KasmServer
+) -> None:
     before = groups_on_server(kasm_client)
     tf = kasm_tf(permissions_hcl('["Users View", "allow_kasm_sharing"]'))
     with step("an unknown name fails before anything is created, listing Kasm's names"):

@@ -51,11 +51,17 @@ def test_lifecycle(
         images = {i.image_id: i for i in kasm_client.images.list()}
         image = images[first["image_id"]]
         assert first["id"] == f"{group_id}:{image.image_id}"
-        assert (first["group_name"], first["image_name"], first["image_friendly_name"], first["image_src"]) == (
-            "ImageUsers", image.name, image.friendly_name, image.image_src
-        )
+        assert (
+            first["group_name"],
+            first["image_name"],
+            first["image_friendly_name"],
+            first["image_src"],
+        ) == ("ImageUsers", image.name, image.friendly_name, image.image_src)
         assert first["group_image_id"] and len(first["group_image_id"]) == 32
-        assert {r.image_id for r in kasm_client.groups.images(group_id)} == {first["image_id"], second["image_id"]}
+        assert {r.image_id for r in kasm_client.groups.images(group_id)} == {
+            first["image_id"],
+            second["image_id"],
+        }
 
     with step("a refresh reads each list once for the whole configuration"):
         kasm_server.reset_call_counts()
@@ -90,18 +96,24 @@ def test_lifecycle(
 
     with step("the whole group deleted: every link is gone with it, and all is planned again"):
         kasm_client.groups.delete(group_id, force=True)
-        tf.assert_actions({a: ["create"] for a in ("kasm_group.g", "kasm_group_image.first", "kasm_group_image.second")})
+        tf.assert_actions(
+            {a: ["create"] for a in ("kasm_group.g", "kasm_group_image.first", "kasm_group_image.second")}
+        )
         tf.apply()
 
     with step("destroy leaves every group's links as before"):
         tf.destroy()
-        assert {g.group_id: len(kasm_client.groups.images(g.group_id)) for g in kasm_client.groups.list()} == links_before
+        assert {
+            g.group_id: len(kasm_client.groups.images(g.group_id)) for g in kasm_client.groups.list()
+        } == links_before
 
 
 def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> None:
     group = kasm_client.groups.create("Errors", priority=100)
     missing = "0123456789abcdef0123456789abcdef"
-    tf = kasm_tf(f'resource "kasm_group_image" "x" {{\n  group_id = "{group.group_id}"\n  image_id = "{missing}"\n}}\n')
+    tf = kasm_tf(
+        f'resource "kasm_group_image" "x" {{\n  group_id = "{group.group_id}"\n  image_id = "{missing}"\n}}\n'
+    )
     out = tf.apply(expect=(1,)).output
     assert "Image not found" in out and missing in out and f'image_id = "{missing}"' in out
     assert kasm_client.groups.images(group.group_id) == []
@@ -116,7 +128,9 @@ def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> N
     # A link made outside Terraform is not linked twice: the error says how to import it.
     image = kasm_client.images.list()[0]
     kasm_client.groups.add_image(group.group_id, image.image_id)
-    tf.write(f'resource "kasm_group_image" "x" {{\n  group_id = "{group.group_id}"\n  image_id = "{image.image_id}"\n}}\n')
+    tf.write(
+        f'resource "kasm_group_image" "x" {{\n  group_id = "{group.group_id}"\n  image_id = "{image.image_id}"\n}}\n'
+    )
     out = " ".join(tf.apply(expect=(1,)).output.split())  # Terraform wraps long lines
     assert "Image already authorized" in out and f"{group.group_id}:{image.image_id}" in out
     assert len(kasm_client.groups.images(group.group_id)) == 1

@@ -64,7 +64,9 @@ def test_lifecycle(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -
             f'resource "kasm_group_membership" "x" {{\n  group_id = "{group_id}"\n  user_id = "{bob.user_id}"\n}}\n'
         )
         u = bob.user_id
-        other.import_("kasm_group_membership.x", f"{group_id}:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}")
+        other.import_(
+            "kasm_group_membership.x", f"{group_id}:{u[:8]}-{u[8:12]}-{u[12:16]}-{u[16:20]}-{u[20:]}"
+        )
         assert other.resource_values("kasm_group_membership.x")["user_id"] == bob.user_id
         other.assert_no_changes()
 
@@ -101,7 +103,9 @@ def test_errors(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -> N
     assert tf.state_list() == []
 
     missing = "0123456789abcdef0123456789abcdef"
-    tf.write(f'resource "kasm_group_membership" "x" {{\n  group_id = "{missing}"\n  user_id = "{carol.user_id}"\n}}\n')
+    tf.write(
+        f'resource "kasm_group_membership" "x" {{\n  group_id = "{missing}"\n  user_id = "{carol.user_id}"\n}}\n'
+    )
     out = tf.apply(expect=(1,)).output
     assert "Group not found" in out and f'group_id = "{missing}"' in out
 

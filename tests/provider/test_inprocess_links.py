@@ -18,14 +18,20 @@ G, GI, GM = "kasm_group", "kasm_group_image", "kasm_group_membership"
 
 @pytest.mark.parametrize("description", [None, "", "Dev team"])
 @pytest.mark.parametrize("priority", [1, 100, 4095])
-def test_group_create_and_empty_plan(provider_harness: Harness, description: str | None, priority: int) -> None:
+def test_group_create_and_empty_plan(
+    provider_harness: Harness, description: str | None, priority: int
+) -> None:
     h = provider_harness
     config = h.config(G, name="Developers", priority=priority, description=description)
     state = h.create(G, config)
     assert len(state["id"]) == 32 and state["is_system"] is False and state["priority"] == priority
     assert state["description"] == description
     group = h.client.groups.get(state["id"])
-    assert (group.name, group.priority, group.description or "") == ("Developers", priority, description or "")
+    assert (group.name, group.priority, group.description or "") == (
+        "Developers",
+        priority,
+        description or "",
+    )
     assert h.changes(G, state, config) == {}
 
 
@@ -119,7 +125,11 @@ def test_group_membership_import_forms_and_drift(provider_harness: Harness, form
     assert state["id"] == f"{group.group_id}:{user.user_id}"
     assert user.user_id in {m.user_id for m in h.client.groups.users(group.group_id)}
     g, u = group.group_id, user.user_id
-    import_id = {"hex": f"{g}:{u}", "dashed user": f"{g}:{dashed(u)}", "dashed both": f"{dashed(g)}:{dashed(u)}"}[form]
+    import_id = {
+        "hex": f"{g}:{u}",
+        "dashed user": f"{g}:{dashed(u)}",
+        "dashed both": f"{dashed(g)}:{dashed(u)}",
+    }[form]
     imported = h.import_(GM, import_id)
     assert imported is not None and (imported["group_id"], imported["user_id"]) == (g, u)
     # Removed outside Terraform: gone from state on read.

@@ -25,7 +25,9 @@ def test_configured_username_spelling_is_kept(provider_harness: Harness, spellin
 
 @pytest.mark.parametrize("field", ["first_name", "last_name", "phone", "organization"])
 @pytest.mark.parametrize("configured", ["", None, "Text"])
-def test_profile_texts_empty_null_and_set(provider_harness: Harness, field: str, configured: str | None) -> None:
+def test_profile_texts_empty_null_and_set(
+    provider_harness: Harness, field: str, configured: str | None
+) -> None:
     h = provider_harness
     config = h.config(T, username="profile", password="Password123!", **{field: configured})
     state = h.create(T, config)
@@ -44,7 +46,10 @@ def test_groups_by_id_or_name(provider_harness: Harness, by: str) -> None:
     config = h.config(T, username="member", password="Password123!", groups=[ref])
     state = h.create(T, config)
     assert state["groups"] == [ref]  # the configured spelling
-    assert {g.group_id for g in h.client.users.get(state["id"]).groups} == {ALL_USERS_GROUP_ID, group.group_id}
+    assert {g.group_id for g in h.client.users.get(state["id"]).groups} == {
+        ALL_USERS_GROUP_ID,
+        group.group_id,
+    }
     assert h.changes(T, state, config) == {}
 
 

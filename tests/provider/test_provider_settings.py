@@ -147,7 +147,16 @@ ENV = {"KASM_BASE_URL": "https://kasm.example.com/api/public/", "KASM_API_KEY": 
 
 
 def _config(**values: object) -> dict[str, object]:
-    keys = ("base_url", "api_key", "api_secret", "insecure", "ca_file", "timeout", "max_retries", "requests_per_second")
+    keys = (
+        "base_url",
+        "api_key",
+        "api_secret",
+        "insecure",
+        "ca_file",
+        "timeout",
+        "max_retries",
+        "requests_per_second",
+    )
     return {k: values.get(k) for k in keys}
 
 
@@ -172,7 +181,9 @@ def test_resolve_settings_from_environment() -> None:
         ({"KASM_API_KEY": ""}, {}, "api_key", "KASM_API_KEY"),
     ],
 )
-def test_resolve_settings_errors(env: dict[str, str], config: dict[str, object], attribute: str, words: str) -> None:
+def test_resolve_settings_errors(
+    env: dict[str, str], config: dict[str, object], attribute: str, words: str
+) -> None:
     with pytest.raises(DiagnosticError) as caught:
         resolve_settings(_config(**config), {**ENV, **env})
     assert caught.value.attribute == (attribute,)

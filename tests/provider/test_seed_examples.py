@@ -63,7 +63,9 @@ def test_basic_query(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient)
         assert set(image) >= DOCUMENTED_IMAGE_FIELDS
         kasm = server[image["id"]]
         assert (image["name"], image["friendly_name"], image["description"]) == (
-            kasm.name, kasm.friendly_name, kasm.description
+            kasm.name,
+            kasm.friendly_name,
+            kasm.description,
         )
         assert image["memory"] == kasm.memory and isinstance(image["memory"], int)  # bytes, whole
         assert image["cores"] == kasm.cores

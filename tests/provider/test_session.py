@@ -17,13 +17,7 @@ TF = Callable[..., Terraform]
 
 
 def session_hcl(user_id: str, image_id: str, extra: str = "") -> str:
-    return (
-        'resource "kasm_session" "s" {\n'
-        f'  user_id  = "{user_id}"\n'
-        f'  image_id = "{image_id}"\n'
-        f"{extra}"
-        "}\n"
-    )
+    return f'resource "kasm_session" "s" {{\n  user_id  = "{user_id}"\n  image_id = "{image_id}"\n{extra}}}\n'
 
 
 @pytest.fixture
@@ -121,7 +115,14 @@ def test_unauthorized_image_is_a_clear_error_and_leaves_nothing(
     out = result.output
     assert "Error: Image Not Authorized" in out
     assert image.friendly_name is not None
-    for needle in ("no.access", user_id, image.friendly_name, image.image_id, "kasm_group_image", "kasm_group_membership"):
+    for needle in (
+        "no.access",
+        user_id,
+        image.friendly_name,
+        image.image_id,
+        "kasm_group_image",
+        "kasm_group_membership",
+    ):
         assert needle in out, needle
     assert kasm_client.sessions.list() == []
     assert t.state_list() == ["kasm_user.u"]
@@ -129,7 +130,9 @@ def test_unauthorized_image_is_a_clear_error_and_leaves_nothing(
     assert kasm_client.users.find(user_id) is None
 
 
-def test_bad_input_names_the_attribute(kasm_tf: TF, kasm_client: KasmClient, user: User, image: Image) -> None:
+def test_bad_input_names_the_attribute(
+    kasm_tf: TF, kasm_client: KasmClient, user: User, image: Image
+) -> None:
     unknown = "0123456789abcdef0123456789abcdef"
     t = kasm_tf(session_hcl(user.user_id, unknown))
     result = t.plan(expect=(1,))
@@ -183,7 +186,9 @@ def test_session_that_does_not_start_in_time_is_destroyed(
     assert t.state_list() == []
 
 
-def test_session_limit_is_a_clear_error(kasm_tf: TF, kasm_client: KasmClient, user: User, image: Image) -> None:
+def test_session_limit_is_a_clear_error(
+    kasm_tf: TF, kasm_client: KasmClient, user: User, image: Image
+) -> None:
     # Kasm allows 2 sessions per user by default (group setting max_kasms_per_user).
     hcl = session_hcl(user.user_id, image.image_id).replace('"s" {', '"s" {\n  count    = 3')
     t = kasm_tf(hcl)

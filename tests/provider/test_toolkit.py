@@ -55,7 +55,9 @@ def test_computed_attribute() -> None:
 def test_rollback_undoes_and_reraises() -> None:
     undone: list[str] = []
     failure = DiagnosticError("Could not set", "boom", ("groups",))
-    rollback = rollback_on_failure(lambda: undone.append("x"), what="The user u", state={"id": HEX}, summary="s")
+    rollback = rollback_on_failure(
+        lambda: undone.append("x"), what="The user u", state={"id": HEX}, summary="s"
+    )
     with pytest.raises(DiagnosticError) as info, rollback:
         raise failure
     assert info.value is failure and info.value.state is None

@@ -22,7 +22,12 @@ def test_the_default_deadline_is_well_under_a_minute() -> None:
     )
     assert not isinstance(settings, type(None))
     assert getattr(settings, "deadline") == DEFAULT_DEADLINE == 30.0  # noqa: B009
-    env = {"KASM_BASE_URL": "https://k.example.com", "KASM_API_KEY": "k", "KASM_API_SECRET": "s", "KASM_DEADLINE": "4.5"}
+    env = {
+        "KASM_BASE_URL": "https://k.example.com",
+        "KASM_API_KEY": "k",
+        "KASM_API_SECRET": "s",
+        "KASM_DEADLINE": "4.5",
+    }
     assert getattr(resolve_settings({}, env), "deadline") == 4.5  # noqa: B009
 
 

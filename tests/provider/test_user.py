@@ -103,9 +103,7 @@ def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
         assert client.users.find(values["id"]) is None
 
 
-def test_groups_not_configured_reports_non_system_groups(
-    tf: TF, client: KasmClient
-) -> None:
+def test_groups_not_configured_reports_non_system_groups(tf: TF, client: KasmClient) -> None:
     t = tf(user_hcl(username='"reporter"', password='"Password123!"'))
     t.apply()
     values = t.resource_values("kasm_user.u")
@@ -119,11 +117,11 @@ def test_groups_not_configured_reports_non_system_groups(
     assert t.resource_values("kasm_user.u")["groups"] == [extra.group_id]
 
 
-def test_import_by_id_and_username_then_empty_plan(
-    tf: TF, client: KasmClient
-) -> None:
+def test_import_by_id_and_username_then_empty_plan(tf: TF, client: KasmClient) -> None:
     group = client.groups.create("Imported", priority=40)
-    user = client.users.create("imported.user", password="Password123!", first_name="Ann", organization="ACME")
+    user = client.users.create(
+        "imported.user", password="Password123!", first_name="Ann", organization="ACME"
+    )
     client.groups.add_user(group.group_id, user.user_id)
     hcl = user_hcl(
         username='"Imported.User"',
@@ -190,9 +188,7 @@ def test_bad_input_names_the_attribute(tf: TF, client: KasmClient) -> None:
     assert client.users.find(username="nogroup") is None
 
 
-def test_failed_create_leaves_nothing_behind(
-    tf: TF, client: KasmClient, kasm_server: KasmServer
-) -> None:
+def test_failed_create_leaves_nothing_behind(tf: TF, client: KasmClient, kasm_server: KasmServer) -> None:
     group = client.groups.create("Flaky", priority=50)
     t = tf(user_hcl(username='"atomic"', password='"Password123!"', groups=f'["{group.group_id}"]'))
     kasm_server.faults.add("add_user_group=400")
@@ -264,7 +260,11 @@ def test_attributes_round_trip(tf: TF, client: KasmClient) -> None:
     t.apply()
     values = t.resource_values("kasm_user.u")
     # Configured spellings are kept; keys not configured are not managed.
-    assert values["attributes"] == {"theme": "Dark", "show_tips": "True", "default_image": dashed(image.image_id)}
+    assert values["attributes"] == {
+        "theme": "Dark",
+        "show_tips": "True",
+        "default_image": dashed(image.image_id),
+    }
     on_server = client.users.get_attributes(values["id"])
     assert (on_server.theme, on_server.show_tips, on_server.default_image) == ("Dark", True, image.image_id)
     t.assert_no_changes()

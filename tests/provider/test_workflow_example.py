@@ -92,7 +92,10 @@ def test_image_authorization_workflow_as_written(
         session = tf.resource_values("kasm_session.developer_workspace")
         image_id = tf.show_json()["values"]["root_module"]["resources"][0]["values"]["images"][0]["id"]
         on_server = kasm_client.users.get(user["id"])
-        assert on_server.username == "developer" and (on_server.first_name, on_server.last_name) == ("John", "Doe")
+        assert on_server.username == "developer" and (on_server.first_name, on_server.last_name) == (
+            "John",
+            "Doe",
+        )
         assert group["id"] in {g.group_id for g in on_server.groups}
         assert image_id in {link.image_id for link in kasm_client.groups.images(group["id"])}
         running = {s.kasm_id: s for s in kasm_client.sessions.list()}

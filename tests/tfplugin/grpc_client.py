@@ -48,6 +48,8 @@ def clients(channel: grpc.Channel) -> tuple[ServiceClient, ServiceClient, Servic
         ServiceClient(channel, tfplugin6_pb2.DESCRIPTOR.services_by_name["Provider"]),
         ServiceClient(channel, grpc_controller_pb2.DESCRIPTOR.services_by_name["GRPCController"]),
         # The standard service name, as go-plugin calls it (not our proto's package).
-        ServiceClient(channel, grpc_health_pb2.DESCRIPTOR.services_by_name["Health"], "grpc.health.v1.Health"),
+        ServiceClient(
+            channel, grpc_health_pb2.DESCRIPTOR.services_by_name["Health"], "grpc.health.v1.Health"
+        ),
         ServiceClient(channel, grpc_stdio_pb2.DESCRIPTOR.services_by_name["GRPCStdio"]),
     )

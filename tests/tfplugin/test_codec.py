@@ -224,7 +224,12 @@ def test_type_json() -> None:
     t = Object({"a": List(String), "b": Map(Number), "c": Set(Bool), "d": Tuple([String, Dynamic])})
     assert json.loads(t.json_bytes()) == [
         "object",
-        {"a": ["list", "string"], "b": ["map", "number"], "c": ["set", "bool"], "d": ["tuple", ["string", "dynamic"]]},
+        {
+            "a": ["list", "string"],
+            "b": ["map", "number"],
+            "c": ["set", "bool"],
+            "d": ["tuple", ["string", "dynamic"]],
+        },
     ]
     assert type_from_json(["object", {"a": "string"}, ["a"]]) == Object({"a": String}, frozenset({"a"}))
     with pytest.raises(ValueError):
@@ -233,7 +238,14 @@ def test_type_json() -> None:
 
 @pytest.mark.parametrize(
     ("value", "t"),
-    [("x", Number), (1, String), ("true", Bool), ({"a": 1}, List(String)), ([1], Map(Number)), (float("nan"), Number)],
+    [
+        ("x", Number),
+        (1, String),
+        ("true", Bool),
+        ({"a": 1}, List(String)),
+        ([1], Map(Number)),
+        (float("nan"), Number),
+    ],
 )
 def test_encoding_a_mistyped_value_fails_without_showing_it(value: Any, t: Type) -> None:
     with pytest.raises(CodecError) as e:

@@ -116,11 +116,22 @@ def test_handshake_tls_and_controller_shutdown(plugin: Plugin) -> None:
 
     channel = plugin.channel()
     provider, controller, health, _ = clients(channel)
-    assert health.Check(grpc_health_pb2.HealthCheckRequest(service="plugin"), timeout=10).status == 1  # SERVING
+    assert (
+        health.Check(grpc_health_pb2.HealthCheckRequest(service="plugin"), timeout=10).status == 1
+    )  # SERVING
     schema = provider.GetProviderSchema(pb.GetProviderSchema.Request(), timeout=30)
     names = {a.name: a for a in schema.provider.block.attributes}
     assert set(names) == {
-        "base_url", "api_key", "api_secret", "insecure", "ca_file", "timeout", "deadline", "max_retries", "requests_per_second", "adopt_existing",
+        "base_url",
+        "api_key",
+        "api_secret",
+        "insecure",
+        "ca_file",
+        "timeout",
+        "deadline",
+        "max_retries",
+        "requests_per_second",
+        "adopt_existing",
     }
     assert names["api_secret"].sensitive and all(a.optional for a in names.values())
 
@@ -177,7 +188,6 @@ def test_no_kasm_client_or_server_module_is_imported_before_the_handshake() -> N
     assert out.stdout.strip() == "[]"
 
 
-
 def test_the_plugin_stops_when_its_host_dies(tmp_path: Path) -> None:
     # A host process that starts the plugin, prints its handshake line and dies without a Shutdown.
     host = (
@@ -186,7 +196,13 @@ def test_the_plugin_stops_when_its_host_dies(tmp_path: Path) -> None:
         "print(p.pid, p.stdout.readline().strip(), flush=True)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", host], env=plugin_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=60, check=True
+        [sys.executable, "-c", host],
+        env=plugin_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        timeout=60,
+        check=True,
     ).stdout.split()
     pid, line = int(out[0]), out[1]
     socket_dir = Path(HANDSHAKE.match(line)["socket"]).parent  # type: ignore[index]
@@ -219,7 +235,9 @@ def test_our_health_messages_cannot_clash_with_grpcio_health_checking() -> None:
     pool; ours live in a package of their own, so both can be loaded in one process."""
     from google.protobuf import descriptor_pb2, descriptor_pool
 
-    official = descriptor_pb2.FileDescriptorProto(name="grpc_health/v1/health.proto", package="grpc.health.v1")
+    official = descriptor_pb2.FileDescriptorProto(
+        name="grpc_health/v1/health.proto", package="grpc.health.v1"
+    )
     official.message_type.add(name="HealthCheckRequest")
     official.message_type.add(name="HealthCheckResponse")
     pool = descriptor_pool.Default()
@@ -227,4 +245,7 @@ def test_our_health_messages_cannot_clash_with_grpcio_health_checking() -> None:
         pool.FindFileByName(official.name)
     except KeyError:
         pool.Add(official)  # raises on a duplicate symbol
-    assert grpc_health_pb2.HealthCheckRequest.DESCRIPTOR.full_name == "terraform_provider_kasm.health.HealthCheckRequest"
+    assert (
+        grpc_health_pb2.HealthCheckRequest.DESCRIPTOR.full_name
+        == "terraform_provider_kasm.health.HealthCheckRequest"
+    )

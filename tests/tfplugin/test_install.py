@@ -51,7 +51,15 @@ def test_install_twice_is_harmless(tmp_path: Path) -> None:
 
 
 def test_uninstall_removes_exactly_what_install_wrote(tmp_path: Path) -> None:
-    other = tmp_path / "registry.terraform.io" / "hashicorp" / "null" / "3.0.0" / "linux_amd64" / "terraform-provider-null"
+    other = (
+        tmp_path
+        / "registry.terraform.io"
+        / "hashicorp"
+        / "null"
+        / "3.0.0"
+        / "linux_amd64"
+        / "terraform-provider-null"
+    )
     other.parent.mkdir(parents=True)
     other.write_text("not ours")
     before = all_files(tmp_path)
@@ -93,13 +101,17 @@ def test_cli_install_uninstall_version(tmp_path: Path, capsys: pytest.CaptureFix
     assert capsys.readouterr().out.strip().endswith(__version__)
 
 
-def test_cli_without_arguments_or_cookie(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_without_arguments_or_cookie(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("TF_PLUGIN_MAGIC_COOKIE", raising=False)
     assert cli.main([]) == 1
     assert "terraform-provider-kasm install" in capsys.readouterr().err
 
 
-def test_cli_server_without_the_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_server_without_the_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "fastapi", None)  # as if the extra were not installed
     assert cli.main(["server", "--help"]) == 1
     err = capsys.readouterr().err
@@ -134,12 +146,16 @@ def _gone_launcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     gone = tmp_path / "deleted-venv"
     monkeypatch.setattr(sys, "executable", str(gone / "bin" / "python"))
     monkeypatch.setattr(sys, "prefix", str(gone))
-    (launcher,) = install(dir=tmp_path / "plugins", namespaces=("kasmtech",), hostnames=("registry.terraform.io",))
+    (launcher,) = install(
+        dir=tmp_path / "plugins", namespaces=("kasmtech",), hostnames=("registry.terraform.io",)
+    )
     monkeypatch.undo()
     return launcher
 
 
-def test_a_launcher_whose_environment_is_gone_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_launcher_whose_environment_is_gone_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     launcher = _gone_launcher(tmp_path, monkeypatch)
     proc = subprocess.run([str(launcher)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1

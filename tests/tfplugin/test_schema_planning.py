@@ -16,18 +16,29 @@ SCHEMA = s.Schema(
         "id": s.Attribute(String, computed=True, plan_modifiers=[s.UseStateForUnknown()]),
         "name": s.Attribute(String, required=True, validators=[s.LengthBetween(1, 5)]),
         "kind": s.Attribute(String, optional=True, validators=[s.OneOf("a", "b")]),
-        "code": s.Attribute(String, optional=True, validators=[s.RegexMatches(r"^[a-z]+$", "must be lowercase letters")]),
-        "count": s.Attribute(Number, optional=True, computed=True, default=2, validators=[s.IntBetween(1, 9)]),
+        "code": s.Attribute(
+            String, optional=True, validators=[s.RegexMatches(r"^[a-z]+$", "must be lowercase letters")]
+        ),
+        "count": s.Attribute(
+            Number, optional=True, computed=True, default=2, validators=[s.IntBetween(1, 9)]
+        ),
         "image": s.Attribute(String, optional=True, plan_modifiers=[s.RequiresReplace()]),
         "size": s.Attribute(
-            Number, optional=True,
-            plan_modifiers=[s.RequiresReplaceIf(lambda prior, planned: planned < prior, "shrinking replaces")],
+            Number,
+            optional=True,
+            plan_modifiers=[
+                s.RequiresReplaceIf(lambda prior, planned: planned < prior, "shrinking replaces")
+            ],
         ),
         "status": s.Attribute(String, computed=True),
         "password_wo": s.Attribute(String, optional=True, write_only=True),
         "old": s.Attribute(String, optional=True, deprecated="Use name instead."),
         "labels": s.Attribute(Map(String), optional=True, validators=[s.LengthBetween(0, 2)]),
-        "even": s.Attribute(Number, optional=True, validators=[s.FuncValidator(lambda v: None if v % 2 == 0 else "must be even")]),
+        "even": s.Attribute(
+            Number,
+            optional=True,
+            validators=[s.FuncValidator(lambda v: None if v % 2 == 0 else "must be even")],
+        ),
         "rules": s.Attribute(
             nested=s.NestedAttributes(
                 s.NestingMode.LIST,
@@ -71,9 +82,15 @@ def test_value_type_and_empty_value() -> None:
 def test_validators() -> None:
     found = check(
         config(
-            name="toolong", kind="c", code="ABC", count=10, even=3, old="x",
+            name="toolong",
+            kind="c",
+            code="ABC",
+            count=10,
+            even=3,
+            old="x",
             labels={"a": "1", "b": "2", "c": "3"},
-            rules=[{"port": 11, "uid": None}], settings={"s": {"value": "long"}},
+            rules=[{"port": 11, "uid": None}],
+            settings={"s": {"value": "long"}},
         )
     )
     assert found == {
@@ -92,7 +109,10 @@ def test_validators() -> None:
 
 
 def test_validators_skip_unknown_and_null() -> None:
-    assert check(config(name=UNKNOWN, kind=UNKNOWN, labels={"a": UNKNOWN, "b": "x", "c": "y"}, rules=UNKNOWN)) == {}
+    assert (
+        check(config(name=UNKNOWN, kind=UNKNOWN, labels={"a": UNKNOWN, "b": "x", "c": "y"}, rules=UNKNOWN))
+        == {}
+    )
 
 
 def test_write_only_needs_the_capability() -> None:
@@ -152,7 +172,9 @@ def test_update_plans() -> None:
 
     # Removing a value that has a default plans the default, not the prior value.
     reset = config(name="n", image="img1", size=5)
-    planned, _ = plan_resource_change(SCHEMA, T, state(image="img1", size=5, count=7), proposed_from(state(count=7), reset), reset)
+    planned, _ = plan_resource_change(
+        SCHEMA, T, state(image="img1", size=5, count=7), proposed_from(state(count=7), reset), reset
+    )
     assert planned is not None and planned["count"] == 2
 
     new_image = config(name="n", image="img2", size=5)
@@ -197,7 +219,8 @@ def test_read_only_and_required_attributes() -> None:
 
 def test_plain_description_is_derived_from_markdown() -> None:
     attr = s.Attribute(
-        String, optional=True,
+        String,
+        optional=True,
         markdown_description="The **id** of a `kasm_group`, see [the docs](https://x.example/y) or *that*; password_wo_version stays.",
     )
     assert attr.description == "The id of a kasm_group, see the docs or that; password_wo_version stays."
@@ -213,7 +236,9 @@ def test_plain_description_is_derived_from_markdown() -> None:
 RULES = s.Schema(
     attributes={
         "password": s.Attribute(
-            String, optional=True, sensitive=True,
+            String,
+            optional=True,
+            sensitive=True,
             validators=[s.ConflictsWith("password_wo"), s.AtLeastOneOf("password_wo", on_create=True)],
         ),
         "password_wo": s.Attribute(String, optional=True, write_only=True),
@@ -279,7 +304,9 @@ def test_exactly_one_of() -> None:
         "Invalid Attribute Combination",
         "No attribute specified when one (and only one) of [a,b] is required. Set one of a, b.",
     )
-    assert rules(b="y")[("a",)][1].startswith("2 attributes specified when one (and only one) of [a,b] is required")
+    assert rules(b="y")[("a",)][1].startswith(
+        "2 attributes specified when one (and only one) of [a,b] is required"
+    )
     assert rules(a=None, b=UNKNOWN) == {}
 
 
@@ -291,7 +318,9 @@ def test_object_level_rules() -> None:
             "These attributes cannot be configured together: [c,d]. Remove all but one of c, d.",
         )
     }
-    assert rules(d="2")[("d",)][1].startswith("These attributes must be configured together: [d,timeouts.create]")
+    assert rules(d="2")[("d",)][1].startswith(
+        "These attributes must be configured together: [d,timeouts.create]"
+    )
     assert rules(d="2", timeouts={"create": UNKNOWN}) == {}
 
 
@@ -333,7 +362,8 @@ MODIFIED = s.Schema(
         "id": s.Attribute(String, computed=True, plan_modifiers=[s.UseStateForUnknown()]),
         "name": s.Attribute(String, optional=True, plan_modifiers=[Upper()]),
         "echo": s.Attribute(
-            String, computed=True,
+            String,
+            computed=True,
             plan_modifiers=[s.FuncPlanModifier(lambda r: r.plan["name"], "the planned name")],
         ),
         "status": s.Attribute(String, computed=True),

@@ -96,10 +96,15 @@ def test_unsupported_rpcs_answer_with_an_error(plugin: tuple[ServiceClient, Plug
 
 def test_validate(plugin: tuple[ServiceClient, PluginServer]) -> None:
     provider, _ = plugin
-    config = thing(name="", size=1000, ports=[{"number": 0, "protocol": None}], spec=[{"key": "k" * 30, "value": None}])
-    resp = provider.ValidateResourceConfig(pb.ValidateResourceConfig.Request(type_name=TYPE, config=dv(config)))
+    config = thing(
+        name="", size=1000, ports=[{"number": 0, "protocol": None}], spec=[{"key": "k" * 30, "value": None}]
+    )
+    resp = provider.ValidateResourceConfig(
+        pb.ValidateResourceConfig.Request(type_name=TYPE, config=dv(config))
+    )
     paths = {
-        tuple(s.attribute_name or s.element_key_int for s in d.attribute.steps): d.detail for d in resp.diagnostics
+        tuple(s.attribute_name or s.element_key_int for s in d.attribute.steps): d.detail
+        for d in resp.diagnostics
     }
     assert paths[("name",)] == "Attribute name must be between 1 and 32 characters long, got 0."
     assert paths[("size",)] == "Attribute size must be between 1 and 100, got 1000."
@@ -107,7 +112,9 @@ def test_validate(plugin: tuple[ServiceClient, PluginServer]) -> None:
     assert ("spec", 0, "key") in paths
     # Unknown values are not validated; the resource's own hook runs.
     unknown = thing(name=UNKNOWN, size=UNKNOWN)
-    resp = provider.ValidateResourceConfig(pb.ValidateResourceConfig.Request(type_name=TYPE, config=dv(unknown)))
+    resp = provider.ValidateResourceConfig(
+        pb.ValidateResourceConfig.Request(type_name=TYPE, config=dv(unknown))
+    )
     assert not resp.diagnostics
     resp = provider.ValidateResourceConfig(
         pb.ValidateResourceConfig.Request(type_name=TYPE, config=dv(thing(name="forbidden")))
@@ -133,13 +140,17 @@ def plan(provider: ServiceClient, prior: Any, config: dict[str, Any], proposed: 
                 if attr.computed and config.get(name) is None:
                     proposed[name] = prior[name]
     return provider.PlanResourceChange(
-        pb.PlanResourceChange.Request(type_name=TYPE, prior_state=dv(prior), proposed_new_state=dv(proposed), config=dv(config))
+        pb.PlanResourceChange.Request(
+            type_name=TYPE, prior_state=dv(prior), proposed_new_state=dv(proposed), config=dv(config)
+        )
     )
 
 
 def apply(provider: ServiceClient, prior: Any, planned: Any, config: Any) -> Any:
     return provider.ApplyResourceChange(
-        pb.ApplyResourceChange.Request(type_name=TYPE, prior_state=dv(prior), planned_state=dv(planned), config=dv(config))
+        pb.ApplyResourceChange.Request(
+            type_name=TYPE, prior_state=dv(prior), planned_state=dv(planned), config=dv(config)
+        )
     )
 
 
@@ -188,7 +199,9 @@ def test_failures_become_diagnostics(plugin: tuple[ServiceClient, PluginServer])
     config = thing(name="one", fail_on="create")
     planned = decode_msgpack(plan(provider, None, config).planned_state.msgpack, T)
     resp = apply(provider, None, planned, config)
-    assert errors(resp) == ["Unexpected error in kasm_test_thing create: RuntimeError: injected failure in create"]
+    assert errors(resp) == [
+        "Unexpected error in kasm_test_thing create: RuntimeError: injected failure in create"
+    ]
     assert decode_msgpack(resp.new_state.msgpack, T) is None
 
     ok = thing(name="one", fail_on="delete")
@@ -196,15 +209,21 @@ def test_failures_become_diagnostics(plugin: tuple[ServiceClient, PluginServer])
     state = decode_msgpack(apply(provider, None, planned, ok).new_state.msgpack, T)
     resp = apply(provider, state, None, None)
     (d,) = resp.diagnostics
-    assert d.summary == "Cannot delete this thing" and [s.attribute_name for s in d.attribute.steps] == ["fail_on"]
+    assert d.summary == "Cannot delete this thing" and [s.attribute_name for s in d.attribute.steps] == [
+        "fail_on"
+    ]
     assert decode_msgpack(resp.new_state.msgpack, T) == state  # still exists: kept in state
 
 
 def test_upgrade_resource_state(plugin: tuple[ServiceClient, PluginServer]) -> None:
     provider, _ = plugin
 
-    def upgrade(version: int, raw: dict[str, Any] | None = None, flatmap: dict[str, str] | None = None) -> Any:
-        raw_state = pb.RawState(json=json.dumps(raw).encode() if raw is not None else b"", flatmap=flatmap or {})
+    def upgrade(
+        version: int, raw: dict[str, Any] | None = None, flatmap: dict[str, str] | None = None
+    ) -> Any:
+        raw_state = pb.RawState(
+            json=json.dumps(raw).encode() if raw is not None else b"", flatmap=flatmap or {}
+        )
         return provider.UpgradeResourceState(
             pb.UpgradeResourceState.Request(type_name=TYPE, version=version, raw_state=raw_state)
         )
@@ -226,7 +245,9 @@ def test_import(plugin: tuple[ServiceClient, PluginServer]) -> None:
     resp = provider.ImportResourceState(pb.ImportResourceState.Request(type_name=TYPE, id="abc"))
     (imported,) = resp.imported_resources
     state = decode_msgpack(imported.state.msgpack, T)
-    assert imported.type_name == TYPE and state["id"] == "abc" and state["name"] is None and state["spec"] == []
+    assert (
+        imported.type_name == TYPE and state["id"] == "abc" and state["name"] is None and state["spec"] == []
+    )
 
 
 def test_concurrent_calls(plugin: tuple[ServiceClient, PluginServer]) -> None:
@@ -265,13 +286,17 @@ def test_a_provider_that_fails_to_load_answers_every_rpc_with_an_error() -> None
         assert errors(resp) == [
             "Unexpected error in GetProviderSchema: RuntimeError: the provider could not be loaded: RuntimeError: boom"
         ]
-        assert provider.StopProvider(pb.StopProvider.Request(), timeout=10).Error.startswith("Unexpected error")
+        assert provider.StopProvider(pb.StopProvider.Request(), timeout=10).Error.startswith(
+            "Unexpected error"
+        )
     finally:
         channel.close()
         server.stop(grace=0)
 
 
-def test_plan_keeps_the_refinements_of_configured_unknowns(plugin: tuple[ServiceClient, PluginServer]) -> None:
+def test_plan_keeps_the_refinements_of_configured_unknowns(
+    plugin: tuple[ServiceClient, PluginServer],
+) -> None:
     """Terraform 1.6+ sends refined unknowns (e.g. "prefix-${…}" is a string known to start with
     "prefix-") and rejects a plan whose unknown for a configured attribute lost them."""
     import msgpack

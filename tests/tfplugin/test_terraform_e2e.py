@@ -110,11 +110,17 @@ def test_validator_errors_name_the_attribute(terraform: Callable[..., Terraform]
 
 
 def test_provider_logs_reach_terraform_as_hclog(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
-    tf = terraform(thing_hcl(tmp_path / "things.json", 'name = "one"\n secret = "hunter2"'), env={"TF_LOG": "debug"})
+    tf = terraform(
+        thing_hcl(tmp_path / "things.json", 'name = "one"\n secret = "hunter2"'), env={"TF_LOG": "debug"}
+    )
     tf.init()
     result = tf.plan()
     # Terraform parsed our JSON lines: it re-logs them under the plugin's name with our fields.
-    lines = [ln for ln in result.stderr.splitlines() if f"terraform-provider-kasm_v{__version__}: provider configured:" in ln]
+    lines = [
+        ln
+        for ln in result.stderr.splitlines()
+        if f"terraform-provider-kasm_v{__version__}: provider configured:" in ln
+    ]
     assert lines and "@module=kasm" in lines[0]  # (go-plugin prints the fields in random order)
     assert "hunter2" not in result.output
 
@@ -149,7 +155,9 @@ def test_failed_create_and_delete(terraform: Callable[..., Terraform], tmp_path:
     assert tf.state_list() == []
 
 
-def test_data_source_dynamic_nested_and_unknown_values(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+def test_data_source_dynamic_nested_and_unknown_values(
+    terraform: Callable[..., Terraform], tmp_path: Path
+) -> None:
     store = tmp_path / "things.json"
     hcl = thing_hcl(
         store,
@@ -193,7 +201,9 @@ def test_install_into_the_implied_local_mirror(tmp_path: Path, terraform_base_en
     home.mkdir()
     env = {k: v for k, v in terraform_base_env.items() if k != "TF_CLI_CONFIG_FILE"}
     env["HOME"] = str(home)
-    subprocess.run([sys.executable, "-m", "terraform_provider_kasm", "install"], env=env, check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "terraform_provider_kasm", "install"], env=env, check=True, timeout=60
+    )
     assert (home / ".terraform.d" / "plugins" / "registry.terraform.io" / "hashicorp" / "kasm").is_dir()
     tf = Terraform(terraform_binary(), tmp_path, env)
     tf.write('provider "kasm" {\n  base_url = "http://127.0.0.1:9"\n}\n')
@@ -201,11 +211,15 @@ def test_install_into_the_implied_local_mirror(tmp_path: Path, terraform_base_en
     schema = json.loads(tf.run("providers", "schema", "-json").stdout)
     provider = schema["provider_schemas"]["registry.terraform.io/hashicorp/kasm"]["provider"]
     assert provider["block"]["attributes"]["api_secret"]["sensitive"] is True
-    subprocess.run([sys.executable, "-m", "terraform_provider_kasm", "uninstall"], env=env, check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "terraform_provider_kasm", "uninstall"], env=env, check=True, timeout=60
+    )
     assert not list((home / ".terraform.d" / "plugins").rglob("terraform-provider-kasm*"))
 
 
-def test_read_only_and_null_required_attributes_fail_at_plan(terraform: Callable[..., Terraform], tmp_path: Path) -> None:
+def test_read_only_and_null_required_attributes_fail_at_plan(
+    terraform: Callable[..., Terraform], tmp_path: Path
+) -> None:
     store = tmp_path / "things.json"
     tf = terraform(thing_hcl(store, 'name = "x"\n revision = 3'))
     tf.init()

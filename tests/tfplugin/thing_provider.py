@@ -82,9 +82,17 @@ class ThingResource(Resource):
         attributes={
             "id": s.Attribute(String, computed=True, plan_modifiers=[s.UseStateForUnknown()]),
             "name": s.Attribute(String, required=True, validators=[s.LengthBetween(1, 32)]),
-            "zone": s.Attribute(String, optional=True, computed=True, default="a",
-                                plan_modifiers=[s.RequiresReplace()], validators=[s.OneOf("a", "b", "c")]),
-            "size": s.Attribute(Number, optional=True, computed=True, default=1, validators=[s.IntBetween(1, 100)]),
+            "zone": s.Attribute(
+                String,
+                optional=True,
+                computed=True,
+                default="a",
+                plan_modifiers=[s.RequiresReplace()],
+                validators=[s.OneOf("a", "b", "c")],
+            ),
+            "size": s.Attribute(
+                Number, optional=True, computed=True, default=1, validators=[s.IntBetween(1, 100)]
+            ),
             "ratio": s.Attribute(Number, optional=True),
             "enabled": s.Attribute(Bool, optional=True),
             "tags": s.Attribute(Map(String), optional=True),
@@ -198,7 +206,9 @@ class ThingProvider(Provider):
     def configure(self, ctx: ProviderContext, config: dict[str, Any]) -> Any:
         path = config.get("store") or os.environ.get(STORE_ENV)
         if not path:
-            raise DiagnosticError("Missing store", f"Set store in the provider block or {STORE_ENV}.", ("store",))
+            raise DiagnosticError(
+                "Missing store", f"Set store in the provider block or {STORE_ENV}.", ("store",)
+            )
         return Store(Path(path))
 
 

@@ -78,7 +78,6 @@ class Area:
 
         return self._call(call, payload, idempotent=False, recover=recover)
 
-
     def _all_pages(
         self,
         call: str,

@@ -163,7 +163,9 @@ class Groups(Area):
             linked = any(convert.kasm_id(i.get("image_id")) == iid for i in self._images_json(gid))
             return {} if linked else None
 
-        self._create("add_images_group", body, what=f"The link of image ({iid}) to group ({gid})", lookup=lookup)
+        self._create(
+            "add_images_group", body, what=f"The link of image ({iid}) to group ({gid})", lookup=lookup
+        )
 
     def remove_image(self, group_id: str, image_id: str, *, missing_ok: bool = False) -> None:
         """Stop the group's members launching an image (``remove_images_group``; *Groups Modify*)."""
@@ -185,7 +187,9 @@ class Groups(Area):
         data = self._call("get_permissions_group", body, idempotent=True)
         return [GroupPermission.from_json(p) for p in members("get_permissions_group", data, "permissions")]
 
-    def replace_permissions(self, group_id: str, permission_ids: Iterable[int]) -> builtins.list[GroupPermission]:
+    def replace_permissions(
+        self, group_id: str, permission_ids: Iterable[int]
+    ) -> builtins.list[GroupPermission]:
         """Make the group hold exactly these permissions (``replace_permissions_group``); returns
         what it holds afterwards."""
         body = {
@@ -193,4 +197,6 @@ class Groups(Area):
             "target_permissions": sorted({int(p) for p in permission_ids}),
         }
         data = self._call("replace_permissions_group", body, idempotent=True)
-        return [GroupPermission.from_json(p) for p in members("replace_permissions_group", data, "permissions")]
+        return [
+            GroupPermission.from_json(p) for p in members("replace_permissions_group", data, "permissions")
+        ]

@@ -69,7 +69,8 @@ class Users(Area):
                 if wanted is not None and str(found.get(key) or "").strip()[:64] != wanted.strip()[:64]:
                     return False
             return all(
-                target.get(key) is None or bool(found.get(key)) == target[key] for key in ("locked", "disabled")
+                target.get(key) is None or bool(found.get(key)) == target[key]
+                for key in ("locked", "disabled")
             )
 
         data = self._create(

@@ -134,12 +134,16 @@ class KasmData:
     def group_images(self, group_id: str) -> tuple[GroupImage, ...] | None:
         """The images the group may launch (one ``get_images_group`` per group); None when the
         group does not exist."""
-        return self.reads.get(("get_images_group", group_id), lambda: _or_none(self.client.groups.images, group_id))
+        return self.reads.get(
+            ("get_images_group", group_id), lambda: _or_none(self.client.groups.images, group_id)
+        )
 
     def group_users(self, group_id: str) -> tuple[GroupMember, ...] | None:
         """The group's members (``get_users_group``, all pages, once per group); None when the
         group does not exist."""
-        return self.reads.get(("get_users_group", group_id), lambda: _or_none(self.client.groups.users, group_id))
+        return self.reads.get(
+            ("get_users_group", group_id), lambda: _or_none(self.client.groups.users, group_id)
+        )
 
 
 def _or_none(fn: Callable[[str], list[T]], arg: str) -> tuple[T, ...] | None:

@@ -147,8 +147,8 @@ def already_exists(what: str, resource_type: str, import_id: str, kasm_said: str
         "with Terraform, import it:\n\n"
         f"  terraform import {resource_type}.<NAME> {import_id}\n\n"
         "or, with Terraform 1.5 or later, add to the configuration:\n\n"
-        f"  import {{\n    to = {resource_type}.<NAME>\n    id = \"{import_id}\"\n  }}\n\n"
-        f"where {resource_type}.<NAME> is this resource's address (shown after \"with\" below). "
+        f'  import {{\n    to = {resource_type}.<NAME>\n    id = "{import_id}"\n  }}\n\n'
+        f'where {resource_type}.<NAME> is this resource\'s address (shown after "with" below). '
         "After an interrupted apply (the object was made but never recorded), the provider setting "
         "adopt_existing = true (or KASM_ADOPT_EXISTING=true) makes the create take it over instead "
         f"when every configured field matches. Kasm said: {kasm_said}"

@@ -63,7 +63,7 @@ SCHEMA = s.Schema(
     markdown_description=(
         "Manages [Kasm Workspaces](https://kasmweb.com) through its Developer API (`/api/public`).\n\n"
         "Every setting may come from the environment instead of the `provider` block, so a "
-        "configuration with no `provider \"kasm\"` block works when `KASM_BASE_URL`, `KASM_API_KEY` "
+        'configuration with no `provider "kasm"` block works when `KASM_BASE_URL`, `KASM_API_KEY` '
         "and `KASM_API_SECRET` are set. The API key needs the permissions of the resources it "
         "manages, and at least *Images View*: the provider checks the credentials with one "
         "`get_images` call when it starts."
@@ -72,7 +72,9 @@ SCHEMA = s.Schema(
         "base_url": s.Attribute(
             String,
             optional=True,
-            description=_described("Kasm's address, http:// or https://, e.g. https://kasm.example.com.", "base_url"),
+            description=_described(
+                "Kasm's address, http:// or https://, e.g. https://kasm.example.com.", "base_url"
+            ),
             markdown_description=_described(
                 "Kasm's address, `http://` or `https://`, e.g. `https://kasm.example.com` "
                 "(a trailing `/` or `/api/public` is ignored).",
@@ -92,20 +94,27 @@ SCHEMA = s.Schema(
             optional=True,
             sensitive=True,
             description=_described("The secret of the API key (Kasm's api_key_secret).", "api_secret"),
-            markdown_description=_described("The secret of the API key (Kasm's `api_key_secret`).", "api_secret"),
+            markdown_description=_described(
+                "The secret of the API key (Kasm's `api_key_secret`).", "api_secret"
+            ),
         ),
         "insecure": s.Attribute(
             Bool,
             optional=True,
-            description=_described("Skip verifying Kasm's TLS certificate (tests only). Default false.", "insecure"),
+            description=_described(
+                "Skip verifying Kasm's TLS certificate (tests only). Default false.", "insecure"
+            ),
             markdown_description=_described(
-                "Skip verifying Kasm's TLS certificate; for test installations only. Default `false`.", "insecure"
+                "Skip verifying Kasm's TLS certificate; for test installations only. Default `false`.",
+                "insecure",
             ),
         ),
         "ca_file": s.Attribute(
             String,
             optional=True,
-            description=_described("A PEM file of CA certificates to verify Kasm's certificate with.", "ca_file"),
+            description=_described(
+                "A PEM file of CA certificates to verify Kasm's certificate with.", "ca_file"
+            ),
             markdown_description=_described(
                 "A PEM file of CA certificates to verify Kasm's certificate with (a private CA).", "ca_file"
             ),
@@ -114,7 +123,9 @@ SCHEMA = s.Schema(
             Number,
             optional=True,
             validators=[s.FuncValidator(_positive, "greater than 0")],
-            description=_described(f"Seconds to wait for each Kasm answer. Default {DEFAULT_TIMEOUT:g}.", "timeout"),
+            description=_described(
+                f"Seconds to wait for each Kasm answer. Default {DEFAULT_TIMEOUT:g}.", "timeout"
+            ),
             markdown_description=_described(
                 f"Seconds to wait for each Kasm answer. Default `{DEFAULT_TIMEOUT:g}`.", "timeout"
             ),
@@ -154,7 +165,9 @@ SCHEMA = s.Schema(
             Number,
             optional=True,
             validators=[s.FuncValidator(_positive, "greater than 0")],
-            description=_described("At most this many Kasm API calls per second. Default unlimited.", "requests_per_second"),
+            description=_described(
+                "At most this many Kasm API calls per second. Default unlimited.", "requests_per_second"
+            ),
             markdown_description=_described(
                 "At most this many Kasm API calls per second, across all resources. Default: no limit.",
                 "requests_per_second",
@@ -166,14 +179,14 @@ SCHEMA = s.Schema(
             description=_described(
                 "Let a create take over a user or group that already exists in Kasm (made by an "
                 "interrupted apply) when every configured field matches, instead of "
-                "failing with \"already exists\". A user's password cannot be compared: an adopted user gets "
+                'failing with "already exists". A user\'s password cannot be compared: an adopted user gets '
                 "the configured password. Default false.",
                 "adopt_existing",
             ),
             markdown_description=_described(
                 "Let a create take over an object that already exists in Kasm (a user or group left by an "
                 "interrupted apply, e.g. a killed `terraform`) when every configured "
-                "field matches, instead of failing with \"already exists\". An object with any differing "
+                'field matches, instead of failing with "already exists". An object with any differing '
                 "field is never adopted. A user's password cannot be read back, so an adopted user is given "
                 "the configured password. Turn it on to recover, then off again. Default `false`.",
                 "adopt_existing",
@@ -227,7 +240,9 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def resolve_settings(config: dict[str, Any], environ: dict[str, str] | None = None) -> Settings | Unconfigured:
+def resolve_settings(
+    config: dict[str, Any], environ: dict[str, str] | None = None
+) -> Settings | Unconfigured:
     """The settings from the provider block, falling back to the environment.
 
     Unknown values (from resources not yet created) give :class:`Unconfigured`; a missing or
@@ -259,7 +274,7 @@ def resolve_settings(config: dict[str, Any], environ: dict[str, str] | None = No
         if not values.get(name):
             raise DiagnosticError(
                 f"Missing Kasm {name}",
-                f"Set {name} in the provider \"kasm\" block or the environment variable {ENV_VARS[name]}.",
+                f'Set {name} in the provider "kasm" block or the environment variable {ENV_VARS[name]}.',
                 (name,),
             )
     try:
@@ -269,7 +284,9 @@ def resolve_settings(config: dict[str, Any], environ: dict[str, str] | None = No
     # Environment values bypass the schema validators, so the ranges are checked here too.
     for name in ("timeout", "deadline"):
         if name in values and not values[name] > 0:
-            raise DiagnosticError(f"Invalid {name}", f"{name} must be greater than 0, got {values[name]}.", (name,))
+            raise DiagnosticError(
+                f"Invalid {name}", f"{name} must be greater than 0, got {values[name]}.", (name,)
+            )
     if "requests_per_second" in values and not values["requests_per_second"] > 0:
         raise DiagnosticError(
             "Invalid requests_per_second",
@@ -280,7 +297,9 @@ def resolve_settings(config: dict[str, Any], environ: dict[str, str] | None = No
         retries = values["max_retries"]
         if retries != int(retries) or not 0 <= retries <= 20:
             raise DiagnosticError(
-                "Invalid max_retries", f"max_retries must be a whole number from 0 to 20, got {retries}.", ("max_retries",)
+                "Invalid max_retries",
+                f"max_retries must be a whole number from 0 to 20, got {retries}.",
+                ("max_retries",),
             )
         values["max_retries"] = int(retries)
     if values.get("ca_file") and not os.path.isfile(values["ca_file"]):

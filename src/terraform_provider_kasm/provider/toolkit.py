@@ -38,7 +38,9 @@ from .helpers import (
 # --- schema --------------------------------------------------------------------------------------
 
 
-def computed(markdown: str, *, sensitive: bool = False, stable: bool = True, type_: Any = String) -> s.Attribute:
+def computed(
+    markdown: str, *, sensitive: bool = False, stable: bool = True, type_: Any = String
+) -> s.Attribute:
     """A computed attribute described in markdown (the plain text drops the backticks). ``stable``:
     nothing changes it in place, so a plan keeps the prior value instead of "known after apply"."""
     return s.Attribute(
@@ -221,7 +223,9 @@ class LinkResource(Resource):
     def _ids(self, values: Mapping[str, Any]) -> dict[str, str]:
         return {p: normalize_id(values[p], p) for p in self.parts}
 
-    def already_linked(self, ids: Mapping[str, str], summary: str, detail: str, attribute: str) -> DiagnosticError:
+    def already_linked(
+        self, ids: Mapping[str, str], summary: str, detail: str, attribute: str
+    ) -> DiagnosticError:
         """The error for a link that exists already: it is never adopted silently."""
         return DiagnosticError(
             summary,

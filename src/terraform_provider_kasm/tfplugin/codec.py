@@ -188,11 +188,16 @@ def _from_wire(raw: Any, t: Type, path: Path, refined: dict[Path, msgpack.ExtTyp
     if isinstance(t, Object):
         if not isinstance(raw, dict):
             raise CodecError(f"{_where(path)}: expected an object, got {type(raw).__name__}")
-        return {name: _from_wire(raw.get(name), at, (*path, name), refined) for name, at in t.attributes.items()}
+        return {
+            name: _from_wire(raw.get(name), at, (*path, name), refined) for name, at in t.attributes.items()
+        }
     if isinstance(t, Tuple):
         if not isinstance(raw, list) or len(raw) != len(t.elements):
             raise CodecError(f"{_where(path)}: expected a tuple of {len(t.elements)} elements")
-        return [_from_wire(v, et, (*path, i), refined) for i, (v, et) in enumerate(zip(raw, t.elements, strict=True))]
+        return [
+            _from_wire(v, et, (*path, i), refined)
+            for i, (v, et) in enumerate(zip(raw, t.elements, strict=True))
+        ]
     raise CodecError(f"{_where(path)}: unsupported type {t!r}")
 
 
@@ -235,11 +240,16 @@ def _to_wire(value: Any, t: Type, path: Path, refined: Mapping[Path, msgpack.Ext
     if isinstance(t, Object):
         if not isinstance(value, dict):
             raise CodecError(f"{_where(path)}: expected an object, got {type(value).__name__}")
-        return {name: _to_wire(value.get(name), at, (*path, name), refined) for name, at in t.attributes.items()}
+        return {
+            name: _to_wire(value.get(name), at, (*path, name), refined) for name, at in t.attributes.items()
+        }
     if isinstance(t, Tuple):
         if not isinstance(value, list | tuple) or len(value) != len(t.elements):
             raise CodecError(f"{_where(path)}: expected a tuple of {len(t.elements)} elements")
-        return [_to_wire(v, et, (*path, i), refined) for i, (v, et) in enumerate(zip(value, t.elements, strict=True))]
+        return [
+            _to_wire(v, et, (*path, i), refined)
+            for i, (v, et) in enumerate(zip(value, t.elements, strict=True))
+        ]
     raise CodecError(f"{_where(path)}: unsupported type {t!r}")
 
 
@@ -275,7 +285,7 @@ def _from_json(raw: Any, t: Type, path: tuple[str | int, ...]) -> Any:
         return None
     if t == Dynamic:
         if not isinstance(raw, dict) or "type" not in raw:
-            raise CodecError(f"{_where(path)}: a dynamic value must be {{\"value\": …, \"type\": …}}")
+            raise CodecError(f'{_where(path)}: a dynamic value must be {{"value": …, "type": …}}')
         try:
             actual = type_from_json(raw["type"])
         except ValueError:
@@ -359,11 +369,7 @@ def _to_json_text(value: Any, t: Type, path: tuple[str | int, ...], out: list[st
     elif isinstance(t, Map | Object):
         if not isinstance(value, dict):
             raise CodecError(f"{_where(path)}: expected an object, got {type(value).__name__}")
-        items = (
-            [(k, t.element) for k in sorted(value)]
-            if isinstance(t, Map)
-            else list(t.attributes.items())
-        )
+        items = [(k, t.element) for k in sorted(value)] if isinstance(t, Map) else list(t.attributes.items())
         out.append("{")
         for i, (k, et) in enumerate(items):
             if i:
@@ -455,4 +461,3 @@ def contains_unknown(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(contains_unknown(v) for v in value)
     return False
-

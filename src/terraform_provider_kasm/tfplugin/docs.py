@@ -91,7 +91,11 @@ def page_sources(provider: Provider, examples_dir: Path) -> list[PageSource]:
     """Every page of the provider, the index first, then resources and data sources by name."""
     sources = [
         PageSource(
-            "index.md", "provider", provider.type_name, provider.schema, examples_dir / "provider" / "provider.tf"
+            "index.md",
+            "provider",
+            provider.type_name,
+            provider.schema,
+            examples_dir / "provider" / "provider.tf",
         )
     ]
     for resource in sorted(provider.get_resources(), key=lambda r: r.type_name):
@@ -293,7 +297,9 @@ def _attribute_entry(name: str, attribute: Attribute, path: tuple[str, ...], rea
         entry.sentences.append(f"**Deprecated:** {attribute.deprecated.strip()}")
     if not is_read_only:
         entry.sentences += [_validator_sentence(v) for v in attribute.validators]
-        entry.sentences += [_sentence(m.description) for m in attribute.plan_modifiers if isinstance(m, RequiresReplace)]
+        entry.sentences += [
+            _sentence(m.description) for m in attribute.plan_modifiers if isinstance(m, RequiresReplace)
+        ]
         if attribute.default is not None:
             entry.sentences.append(f"Defaults to `{_hcl_literal(attribute.default)}`.")
     entry.sentences = [s for s in entry.sentences if s]
@@ -510,7 +516,11 @@ class DocsDiff:
 
     def summary(self, max_diff_lines: int = 40) -> str:
         lines = []
-        for label, paths in (("changed", self.changed), ("missing", self.missing), ("no longer generated", self.extra)):
+        for label, paths in (
+            ("changed", self.changed),
+            ("missing", self.missing),
+            ("no longer generated", self.extra),
+        ):
             lines += [f"  {label}: {p}" for p in paths]
         for path in self.changed:
             diff = self.diffs.get(path, "").splitlines()

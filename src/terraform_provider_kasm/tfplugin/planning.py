@@ -82,7 +82,9 @@ def validate(
             validate(child, element, diags, write_only_allowed=write_only_allowed, path=(*path, name, *steps))
 
 
-def validate_create(container: Container, config: dict[str, Any], diags: Diagnostics, path: AttributePath = ()) -> None:
+def validate_create(
+    container: Container, config: dict[str, Any], diags: Diagnostics, path: AttributePath = ()
+) -> None:
     """Runs the config validators marked ``on_create`` (when a create is planned)."""
     for name, attr in container.attributes.items():
         for rule in attr.config_validators:
@@ -185,7 +187,9 @@ def _run_plan_modifiers(
             if response.requires_replace and p not in replace:
                 replace.append(p)
     for name, nesting, child in children(container):
-        config_elements = {steps: c for steps, _, c in elements(nesting, plan.get(name), (config or {}).get(name))}
+        config_elements = {
+            steps: c for steps, _, c in elements(nesting, plan.get(name), (config or {}).get(name))
+        }
         # Elements pair with their prior selves by list index or map key; set elements cannot, and
         # (like new elements of an existing resource) get no plan modifiers.
         prior_value = None if prior is None or nesting is NestingMode.SET else prior.get(name)
@@ -193,8 +197,15 @@ def _run_plan_modifiers(
             if prior is not None and prior_element is None:
                 continue  # a new element of an existing resource: nothing to keep or replace
             _run_plan_modifiers(
-                child, element, prior_element, config_elements.get(steps), root, (*path, name, *steps), replace,
-                diags, private,
+                child,
+                element,
+                prior_element,
+                config_elements.get(steps),
+                root,
+                (*path, name, *steps),
+                replace,
+                diags,
+                private,
             )
 
 
@@ -231,7 +242,9 @@ def plan_resource_change(
     return plan, replace
 
 
-def unknown_paths(container: Container, value: dict[str, Any], path: AttributePath = ()) -> list[AttributePath]:
+def unknown_paths(
+    container: Container, value: dict[str, Any], path: AttributePath = ()
+) -> list[AttributePath]:
     """Paths of attributes that hold unknowns (a new state must have none)."""
     out: list[AttributePath] = []
     for name in container.attributes:

@@ -221,7 +221,9 @@ class ConfigValidator(Validator):
 
     summary = "Invalid Attribute Combination"
 
-    def __init__(self, *paths: str | Sequence[str], on_create: bool = False, message: str | None = None) -> None:
+    def __init__(
+        self, *paths: str | Sequence[str], on_create: bool = False, message: str | None = None
+    ) -> None:
         if not paths:
             raise ValueError(f"{type(self).__name__} needs at least one attribute path")
         self.paths = tuple(_as_path(p) for p in paths)
@@ -256,7 +258,9 @@ class ConfigValidator(Validator):
         """(the problem, the path to point at) or None when the rule holds."""
         raise NotImplementedError
 
-    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+    def fix(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> str:
         return ""
 
 
@@ -271,7 +275,9 @@ class ConflictsWith(ConfigValidator):
     def description(self) -> str:  # type: ignore[override]
         return "cannot be set together with " + " or ".join(".".join(p) for p in self.paths)
 
-    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+    def check(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> Any:
         if own is None:
             if len(present) > 1:
                 return f"These attributes cannot be configured together: {_names(present)}", present[-1]
@@ -283,7 +289,9 @@ class ConflictsWith(ConfigValidator):
             return None
         return f"Attribute {_q(others[0])} cannot be specified when {_q(own)} is specified", own
 
-    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+    def fix(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> str:
         return "Remove all but one of " + ", ".join(".".join(p) for p in present) + "."
 
 
@@ -294,7 +302,9 @@ class ExactlyOneOf(ConfigValidator):
     def description(self) -> str:  # type: ignore[override]
         return "exactly one of " + ", ".join(".".join(p) for p in self.paths) + " must be set"
 
-    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+    def check(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> Any:
         if len(present) == 1:
             return None
         if own is None:
@@ -303,9 +313,14 @@ class ExactlyOneOf(ConfigValidator):
             )
         if not present:
             return f"No attribute specified when one (and only one) of {_names(paths)} is required", own
-        return f"{len(present)} attributes specified when one (and only one) of {_names(paths)} is required", own
+        return (
+            f"{len(present)} attributes specified when one (and only one) of {_names(paths)} is required",
+            own,
+        )
 
-    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+    def fix(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> str:
         if not present:
             return "Set one of " + ", ".join(".".join(p) for p in paths) + "."
         return "Remove all but one of " + ", ".join(".".join(p) for p in present) + "."
@@ -318,14 +333,18 @@ class AtLeastOneOf(ConfigValidator):
     def description(self) -> str:  # type: ignore[override]
         return "at least one of " + ", ".join(".".join(p) for p in self.paths) + " must be set"
 
-    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+    def check(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> Any:
         if present:
             return None
         if own is None:
             return f"At least one of these attributes must be configured: {_names(paths)}", None
         return f"At least one attribute out of {_names(paths)} must be specified", own
 
-    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+    def fix(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> str:
         return "Set one of " + ", ".join(".".join(p) for p in paths) + "."
 
 
@@ -337,7 +356,9 @@ class RequiredWith(ConfigValidator):
     def description(self) -> str:  # type: ignore[override]
         return "needs " + " and ".join(".".join(p) for p in self.paths)
 
-    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+    def check(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> Any:
         if own is None:
             if present and len(present) != len(paths):
                 return f"These attributes must be configured together: {_names(paths)}", present[0]
@@ -349,7 +370,9 @@ class RequiredWith(ConfigValidator):
             return None
         return f"Attribute {_q(missing[0])} must be specified when {_q(own)} is specified", own
 
-    def fix(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> str:
+    def fix(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> str:
         missing = [".".join(p) for p in paths if p not in present]
         if own is None:
             return "Set " + ", ".join(missing) + " as well, or none of them."
@@ -386,7 +409,9 @@ class FuncConfigValidator(ConfigValidator):
         if message:
             diags.error(self.summary, message, (*base, *paths[0]))
 
-    def check(self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None) -> Any:
+    def check(
+        self, paths: list[tuple[str, ...]], present: list[tuple[str, ...]], own: tuple[str, ...] | None
+    ) -> Any:
         return None
 
 
@@ -684,7 +709,9 @@ def empty_object(container: Container) -> dict[str, Any]:
     return value
 
 
-def complete_object(container: Container, value: Mapping[str, Any], fallback: Mapping[str, Any] | None) -> dict[str, Any]:
+def complete_object(
+    container: Container, value: Mapping[str, Any], fallback: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """``value`` with every key of ``container``: missing keys come from ``fallback``, else are empty."""
     empty = empty_object(container)
     out: dict[str, Any] = {}

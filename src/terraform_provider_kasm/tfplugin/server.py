@@ -97,14 +97,19 @@ def generate_certificate() -> tuple[bytes, bytes, bytes]:
             critical=True,
         )
         .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
+            critical=False,
         )
         .sign(key, hashes.SHA256())
     )
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM), cert.public_bytes(serialization.Encoding.DER)
+    return (
+        key_pem,
+        cert.public_bytes(serialization.Encoding.PEM),
+        cert.public_bytes(serialization.Encoding.DER),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -119,7 +124,9 @@ def _error_response(response_cls: Any, summary: str, detail: str) -> Any:
     """A response carrying an error, in whatever form the response type has one."""
     fields = response_cls.DESCRIPTOR.fields_by_name
     if "diagnostics" in fields:
-        diag = tfplugin6_pb2.Diagnostic(severity=tfplugin6_pb2.Diagnostic.ERROR, summary=summary, detail=detail)
+        diag = tfplugin6_pb2.Diagnostic(
+            severity=tfplugin6_pb2.Diagnostic.ERROR, summary=summary, detail=detail
+        )
         return response_cls(diagnostics=[diag])
     if "error" in fields:
         return response_cls(error=tfplugin6_pb2.FunctionError(text=f"{summary}: {detail}"))
@@ -135,7 +142,13 @@ class _Handler(grpc.GenericRpcHandler):
         self._methods: dict[str, grpc.RpcMethodHandler] = {}
 
     def add_unary(
-        self, service: Any, name: str, fn: Callable[[Any, Any], Any], *, catch: bool = False, path: str | None = None
+        self,
+        service: Any,
+        name: str,
+        fn: Callable[[Any, Any], Any],
+        *,
+        catch: bool = False,
+        path: str | None = None,
     ) -> None:
         method = service.methods_by_name[name]
         req_cls, resp_cls = _message_class(method.input_type), _message_class(method.output_type)
@@ -149,7 +162,9 @@ class _Handler(grpc.GenericRpcHandler):
             except Exception as e:  # a bug in the layer itself: answer, never crash the call
                 log.error(f"{rpc_name} failed", error=f"{type(e).__name__}: {e}")
                 log.debug(f"{rpc_name} traceback", traceback=traceback.format_exc())
-                return _error_response(resp_cls, f"Unexpected error in {rpc_name}", f"{type(e).__name__}: {e}")
+                return _error_response(
+                    resp_cls, f"Unexpected error in {rpc_name}", f"{type(e).__name__}: {e}"
+                )
 
         self._methods[f"/{path or service.full_name}/{name}"] = grpc.unary_unary_rpc_method_handler(
             call, request_deserializer=req_cls.FromString, response_serializer=resp_cls.SerializeToString
@@ -259,7 +274,9 @@ class PluginServer:
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             ],
         )
-        self.socket_dir = tempfile.mkdtemp(prefix="tfkasm-", dir=os.environ.get("PLUGIN_UNIX_SOCKET_DIR") or None)
+        self.socket_dir = tempfile.mkdtemp(
+            prefix="tfkasm-", dir=os.environ.get("PLUGIN_UNIX_SOCKET_DIR") or None
+        )
         os.chmod(self.socket_dir, 0o700)
         self.socket_path = os.path.join(self.socket_dir, "plugin.sock")
         cert_b64 = ""

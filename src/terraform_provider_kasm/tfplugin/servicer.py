@@ -175,13 +175,18 @@ def normalize_blocks(container: Container, value: dict[str, Any]) -> dict[str, A
     for name, block in container.blocks.items():
         v = value.get(name)
         if v is None and block.nesting is not NestingMode.SINGLE:
-            value[name] = empty_object(block) if block.nesting is NestingMode.GROUP else (
-                {} if block.nesting is NestingMode.MAP else []
+            value[name] = (
+                empty_object(block)
+                if block.nesting is NestingMode.GROUP
+                else ({} if block.nesting is NestingMode.MAP else [])
             )
         elif isinstance(v, dict) and block.nesting in (NestingMode.SINGLE, NestingMode.GROUP):
             value[name] = normalize_blocks(block, complete_object(block, v, None))
         elif isinstance(v, list):
-            value[name] = [normalize_blocks(block, complete_object(block, e, None)) if isinstance(e, dict) else e for e in v]
+            value[name] = [
+                normalize_blocks(block, complete_object(block, e, None)) if isinstance(e, dict) else e
+                for e in v
+            ]
         elif isinstance(v, dict):
             value[name] = {
                 k: normalize_blocks(block, complete_object(block, e, None)) if isinstance(e, dict) else e
@@ -220,7 +225,9 @@ class ProviderServicer:
             stop_event=self.stop_event,
         )
 
-    def _call(self, diags: Diagnostics, what: str, fn: Callable[[], R]) -> tuple[bool, R | None, DiagnosticError | None]:
+    def _call(
+        self, diags: Diagnostics, what: str, fn: Callable[[], R]
+    ) -> tuple[bool, R | None, DiagnosticError | None]:
         """Runs resource code: returns (ok, result, the DiagnosticError if one was raised)."""
         try:
             return True, fn(), None
@@ -249,7 +256,13 @@ class ProviderServicer:
         return ds
 
     def _decode(
-        self, diags: Diagnostics, dv: pb.DynamicValue, t: Type, rpc: str, field: str, refined: dict[Any, Any] | None = None
+        self,
+        diags: Diagnostics,
+        dv: pb.DynamicValue,
+        t: Type,
+        rpc: str,
+        field: str,
+        refined: dict[Any, Any] | None = None,
     ) -> tuple[bool, Any]:
         try:
             return True, decode_dynamic(dv, t, rpc, field, refined)
@@ -263,7 +276,9 @@ class ProviderServicer:
         try:
             return pb.DynamicValue(msgpack=codec.encode_msgpack(value, t, refined))
         except (codec.CodecError, TypeError, ValueError) as e:
-            diags.error(f"Unexpected error in {what}", f"The provider returned a value of the wrong type: {e}")
+            diags.error(
+                f"Unexpected error in {what}", f"The provider returned a value of the wrong type: {e}"
+            )
             return None
 
     def _finish_state(
@@ -272,7 +287,10 @@ class ProviderServicer:
         """A resource's returned state made whole: every key, blocks non-null, no write-only values,
         no unknowns (each one is an error naming the attribute)."""
         if not isinstance(value, dict):
-            diags.error(f"Unexpected error in {what}", f"The provider returned a {type(value).__name__}, not an object.")
+            diags.error(
+                f"Unexpected error in {what}",
+                f"The provider returned a {type(value).__name__}, not an object.",
+            )
             return None
         state = null_write_only(schema, normalize_blocks(schema, complete_object(schema, value, fallback)))
         assert state is not None
@@ -295,7 +313,9 @@ class ProviderServicer:
             data_sources=[pb.GetMetadata.DataSourceMetadata(type_name=n) for n in sorted(self.data_sources)],
         )
 
-    def GetProviderSchema(self, request: pb.GetProviderSchema.Request, context: Any) -> pb.GetProviderSchema.Response:
+    def GetProviderSchema(
+        self, request: pb.GetProviderSchema.Request, context: Any
+    ) -> pb.GetProviderSchema.Response:
         with self._lock:
             if self._schema_response is None:
                 self._schema_response = pb.GetProviderSchema.Response(
@@ -314,20 +334,27 @@ class ProviderServicer:
     def UpgradeResourceIdentity(
         self, request: pb.UpgradeResourceIdentity.Request, context: Any
     ) -> pb.UpgradeResourceIdentity.Response:
-        return pb.UpgradeResourceIdentity.Response(diagnostics=self._unsupported("Resource identity", request.type_name))
+        return pb.UpgradeResourceIdentity.Response(
+            diagnostics=self._unsupported("Resource identity", request.type_name)
+        )
 
     def GetFunctions(self, request: pb.GetFunctions.Request, context: Any) -> pb.GetFunctions.Response:
         return pb.GetFunctions.Response()
 
     def CallFunction(self, request: pb.CallFunction.Request, context: Any) -> pb.CallFunction.Response:
         return pb.CallFunction.Response(
-            error=pb.FunctionError(text=f"The {self.provider.type_name} provider has no function {request.name!r}.")
+            error=pb.FunctionError(
+                text=f"The {self.provider.type_name} provider has no function {request.name!r}."
+            )
         )
 
     def _unsupported(self, feature: str, type_name: str = "") -> list[pb.Diagnostic]:
         diags = Diagnostics()
         suffix = f" ({type_name})" if type_name else ""
-        diags.error(f"{feature} is not supported", f"The {self.provider.type_name} provider does not support {feature.lower()}{suffix}.")
+        diags.error(
+            f"{feature} is not supported",
+            f"The {self.provider.type_name} provider does not support {feature.lower()}{suffix}.",
+        )
         return self._diags(diags)
 
     # -- provider ------------------------------------------------------------------------------------
@@ -337,14 +364,22 @@ class ProviderServicer:
     ) -> pb.ValidateProviderConfig.Response:
         diags = Diagnostics()
         schema = self.provider.schema
-        ok, config = self._decode(diags, request.config, schema.value_type, "ValidateProviderConfig", "config")
+        ok, config = self._decode(
+            diags, request.config, schema.value_type, "ValidateProviderConfig", "config"
+        )
         if ok and config is not None:
             validate(schema, config, diags)
             ctx = ProviderContext(diagnostics=diags, stop_event=self.stop_event)
-            self._call(diags, f"{self.provider.type_name} provider validation", lambda: self.provider.validate_config(ctx, config, diags))
+            self._call(
+                diags,
+                f"{self.provider.type_name} provider validation",
+                lambda: self.provider.validate_config(ctx, config, diags),
+            )
         return pb.ValidateProviderConfig.Response(diagnostics=self._diags(diags))
 
-    def ConfigureProvider(self, request: pb.ConfigureProvider.Request, context: Any) -> pb.ConfigureProvider.Response:
+    def ConfigureProvider(
+        self, request: pb.ConfigureProvider.Request, context: Any
+    ) -> pb.ConfigureProvider.Response:
         diags = Diagnostics()
         schema = self.provider.schema
         ok, config = self._decode(diags, request.config, schema.value_type, "ConfigureProvider", "config")
@@ -356,7 +391,8 @@ class ProviderServicer:
                 stop_event=self.stop_event,
             )
             done, data, _ = self._call(
-                diags, f"{self.provider.type_name} provider configure",
+                diags,
+                f"{self.provider.type_name} provider configure",
                 lambda: self.provider.configure(ctx, config if config is not None else schema.empty_value()),
             )
             with self._lock:
@@ -379,13 +415,21 @@ class ProviderServicer:
         diags = Diagnostics()
         resource = self._resource(request.type_name, diags)
         if resource is not None:
-            ok, config = self._decode(diags, request.config, resource.schema.value_type, "ValidateResourceConfig", "config")
+            ok, config = self._decode(
+                diags, request.config, resource.schema.value_type, "ValidateResourceConfig", "config"
+            )
             if ok and config is not None:
                 caps = client_capabilities(request.client_capabilities)
-                validate(resource.schema, config, diags, write_only_allowed=caps.write_only_attributes_allowed)
+                validate(
+                    resource.schema, config, diags, write_only_allowed=caps.write_only_attributes_allowed
+                )
                 ctx = self._ctx(request.type_name, request.client_capabilities)
                 ctx.diagnostics = diags
-                self._call(diags, f"{request.type_name} validation", lambda: resource.validate_config(ctx, config, diags))
+                self._call(
+                    diags,
+                    f"{request.type_name} validation",
+                    lambda: resource.validate_config(ctx, config, diags),
+                )
         return pb.ValidateResourceConfig.Response(diagnostics=self._diags(diags))
 
     def ValidateDataResourceConfig(
@@ -394,12 +438,16 @@ class ProviderServicer:
         diags = Diagnostics()
         ds = self._data_source(request.type_name, diags)
         if ds is not None:
-            ok, config = self._decode(diags, request.config, ds.schema.value_type, "ValidateDataResourceConfig", "config")
+            ok, config = self._decode(
+                diags, request.config, ds.schema.value_type, "ValidateDataResourceConfig", "config"
+            )
             if ok and config is not None:
                 validate(ds.schema, config, diags)
                 ctx = self._ctx(request.type_name)
                 ctx.diagnostics = diags
-                self._call(diags, f"{request.type_name} validation", lambda: ds.validate_config(ctx, config, diags))
+                self._call(
+                    diags, f"{request.type_name} validation", lambda: ds.validate_config(ctx, config, diags)
+                )
         return pb.ValidateDataResourceConfig.Response(diagnostics=self._diags(diags))
 
     # -- managed resources ---------------------------------------------------------------------------
@@ -444,7 +492,8 @@ class ProviderServicer:
             ctx = self._ctx(request.type_name)
             ctx.diagnostics = diags
             ok, upgraded, _ = self._call(
-                diags, f"{request.type_name} state upgrade",
+                diags,
+                f"{request.type_name} state upgrade",
                 lambda: resource.upgrade_state(ctx, int(request.version), raw),
             )
             if not ok:
@@ -454,7 +503,9 @@ class ProviderServicer:
         try:
             state = codec.from_json_value(raw, schema.value_type)
         except codec.CodecError as e:
-            diags.error("Invalid stored state", f"The stored state does not fit the {request.type_name} schema: {e}")
+            diags.error(
+                "Invalid stored state", f"The stored state does not fit the {request.type_name} schema: {e}"
+            )
             response.diagnostics.extend(self._diags(diags))
             return response
         state = null_write_only(schema, normalize_blocks(schema, state))
@@ -472,14 +523,18 @@ class ProviderServicer:
             schema = resource.schema
             response.new_state.CopyFrom(request.current_state)
             response.private = request.private
-            ok, state = self._decode(diags, request.current_state, schema.value_type, "ReadResource", "current_state")
+            ok, state = self._decode(
+                diags, request.current_state, schema.value_type, "ReadResource", "current_state"
+            )
             if ok and state is not None:
                 ctx = self._ctx(request.type_name, request.client_capabilities)
                 ctx.diagnostics, ctx.private = diags, request.private
                 what = f"{request.type_name} read"
                 done, result, _ = self._call(diags, what, lambda: resource.read(ctx, state))
                 if done:
-                    new_state = None if result is None else self._finish_state(diags, schema, result, state, what)
+                    new_state = (
+                        None if result is None else self._finish_state(diags, schema, result, state, what)
+                    )
                     if result is None or new_state is not None:
                         encoded = self._encode(diags, new_state, schema.value_type, what)
                         if encoded is not None:
@@ -500,7 +555,9 @@ class ProviderServicer:
         schema = resource.schema
         t = schema.value_type
         ok1, prior = self._decode(diags, request.prior_state, t, "PlanResourceChange", "prior_state")
-        ok2, proposed = self._decode(diags, request.proposed_new_state, t, "PlanResourceChange", "proposed_new_state")
+        ok2, proposed = self._decode(
+            diags, request.proposed_new_state, t, "PlanResourceChange", "proposed_new_state"
+        )
         # Refined unknowns of the configuration go back unchanged in the plan: Terraform (1.6+) rejects
         # a planned unknown whose refinements differ from the configuration's.
         refined: dict[codec.Path, Any] = {}
@@ -513,16 +570,22 @@ class ProviderServicer:
         ctx = self._ctx(request.type_name, request.client_capabilities)
         ctx.diagnostics, ctx.config, ctx.private = diags, config, request.prior_private
         what = f"{request.type_name} plan"
-        done, result, _ = self._call(diags, what, lambda: plan_resource_change(schema, t, prior, proposed, config, diags, ctx.private))
+        done, result, _ = self._call(
+            diags, what, lambda: plan_resource_change(schema, t, prior, proposed, config, diags, ctx.private)
+        )
         if done and result is not None:
             planned, replace = result
             if planned is not None:
                 base: dict[str, Any] = planned
                 done, modified, _ = self._call(
-                    diags, what, lambda: resource.modify_plan(ctx, prior, base, config or schema.empty_value(), diags)
+                    diags,
+                    what,
+                    lambda: resource.modify_plan(ctx, prior, base, config or schema.empty_value(), diags),
                 )
                 if done and isinstance(modified, dict):
-                    planned = null_write_only(schema, normalize_blocks(schema, complete_object(schema, modified, planned)))
+                    planned = null_write_only(
+                        schema, normalize_blocks(schema, complete_object(schema, modified, planned))
+                    )
             encoded = self._encode(diags, planned, t, what, refined)
             if encoded is not None:
                 response.planned_state.CopyFrom(encoded)
@@ -599,7 +662,11 @@ class ProviderServicer:
             done, result, _ = self._call(diags, what, lambda: resource.import_state(ctx, request.id))
             if done:
                 state = self._finish_state(diags, resource.schema, result, None, what)
-                encoded = self._encode(diags, state, resource.schema.value_type, what) if state is not None else None
+                encoded = (
+                    self._encode(diags, state, resource.schema.value_type, what)
+                    if state is not None
+                    else None
+                )
                 if encoded is not None and not diags.has_errors:
                     response.imported_resources.append(
                         pb.ImportResourceState.ImportedResource(
@@ -609,8 +676,12 @@ class ProviderServicer:
         response.diagnostics.extend(self._diags(diags))
         return response
 
-    def MoveResourceState(self, request: pb.MoveResourceState.Request, context: Any) -> pb.MoveResourceState.Response:
-        return pb.MoveResourceState.Response(diagnostics=self._unsupported("Moving resource state", request.target_type_name))
+    def MoveResourceState(
+        self, request: pb.MoveResourceState.Request, context: Any
+    ) -> pb.MoveResourceState.Response:
+        return pb.MoveResourceState.Response(
+            diagnostics=self._unsupported("Moving resource state", request.target_type_name)
+        )
 
     # -- data sources --------------------------------------------------------------------------------
 
@@ -629,7 +700,9 @@ class ProviderServicer:
                 done, result, _ = self._call(diags, what, lambda: ds.read(ctx, cfg))
                 if done:
                     state = self._finish_state(diags, schema, result, cfg, what)
-                    encoded = self._encode(diags, state, schema.value_type, what) if state is not None else None
+                    encoded = (
+                        self._encode(diags, state, schema.value_type, what) if state is not None else None
+                    )
                     if encoded is not None:
                         response.state.CopyFrom(encoded)
         response.diagnostics.extend(self._diags(diags))
@@ -647,17 +720,23 @@ class ProviderServicer:
     def OpenEphemeralResource(
         self, request: pb.OpenEphemeralResource.Request, context: Any
     ) -> pb.OpenEphemeralResource.Response:
-        return pb.OpenEphemeralResource.Response(diagnostics=self._unsupported("Ephemeral resources", request.type_name))
+        return pb.OpenEphemeralResource.Response(
+            diagnostics=self._unsupported("Ephemeral resources", request.type_name)
+        )
 
     def RenewEphemeralResource(
         self, request: pb.RenewEphemeralResource.Request, context: Any
     ) -> pb.RenewEphemeralResource.Response:
-        return pb.RenewEphemeralResource.Response(diagnostics=self._unsupported("Ephemeral resources", request.type_name))
+        return pb.RenewEphemeralResource.Response(
+            diagnostics=self._unsupported("Ephemeral resources", request.type_name)
+        )
 
     def CloseEphemeralResource(
         self, request: pb.CloseEphemeralResource.Request, context: Any
     ) -> pb.CloseEphemeralResource.Response:
-        return pb.CloseEphemeralResource.Response(diagnostics=self._unsupported("Ephemeral resources", request.type_name))
+        return pb.CloseEphemeralResource.Response(
+            diagnostics=self._unsupported("Ephemeral resources", request.type_name)
+        )
 
 
 def _replace_unknown(value: Any) -> Any:

@@ -22,14 +22,24 @@ def _field(type_: Any, description: str, markdown: str | None = None) -> s.Attri
 
 
 IMAGE_ATTRIBUTES: dict[str, s.Attribute] = {
-    "id": _field(String, "The image id (Kasm's image_id, 32 hex digits).", "The image id (Kasm's `image_id`, 32 hex digits)."),
-    "name": _field(String, "The docker image, e.g. kasmweb/terminal:1.16.0.", "The docker image, e.g. `kasmweb/terminal:1.16.0`."),
+    "id": _field(
+        String,
+        "The image id (Kasm's image_id, 32 hex digits).",
+        "The image id (Kasm's `image_id`, 32 hex digits).",
+    ),
+    "name": _field(
+        String,
+        "The docker image, e.g. kasmweb/terminal:1.16.0.",
+        "The docker image, e.g. `kasmweb/terminal:1.16.0`.",
+    ),
     "friendly_name": _field(String, "The display name, e.g. Terminal."),
     "description": _field(String, "The image's description."),
     "cores": _field(Number, "CPU cores given to a session (may be fractional)."),
     "memory": _field(Number, "Memory given to a session, in bytes (Kasm counts 1 MB as 1,000,000 bytes)."),
     "cpu_allocation_method": _field(
-        String, "How cores are enforced: Inherit, Quotas or Shares.", "How cores are enforced: `Inherit`, `Quotas` or `Shares`."
+        String,
+        "How cores are enforced: Inherit, Quotas or Shares.",
+        "How cores are enforced: `Inherit`, `Quotas` or `Shares`.",
     ),
     "image_src": _field(String, "The thumbnail path or URL."),
     "enabled": _field(Bool, "Whether the image is enabled (disabled images cannot be launched)."),
@@ -66,7 +76,12 @@ def _image(image: Image) -> dict[str, Any]:
 
 
 def _sort_key(image: Image) -> tuple[bool, str, str, str]:
-    return (not (image.enabled and image.available), (image.friendly_name or "").casefold(), image.name, image.image_id)
+    return (
+        not (image.enabled and image.available),
+        (image.friendly_name or "").casefold(),
+        image.name,
+        image.image_id,
+    )
 
 
 class ImagesDataSource(DataSource):
@@ -90,11 +105,12 @@ class ImagesDataSource(DataSource):
             "images": s.Attribute(
                 List(Object({name: a.value_type for name, a in IMAGE_ATTRIBUTES.items()})),
                 computed=True,
-                description="The images matching the filter; each has " + "; ".join(
-                    f"{name}: {a.description}" for name, a in IMAGE_ATTRIBUTES.items()
-                ),
-                markdown_description="The images matching the filter. Each image has:\n\n" + "\n".join(
-                    f"  * `{name}` - {a.markdown_description or a.description}" for name, a in IMAGE_ATTRIBUTES.items()
+                description="The images matching the filter; each has "
+                + "; ".join(f"{name}: {a.description}" for name, a in IMAGE_ATTRIBUTES.items()),
+                markdown_description="The images matching the filter. Each image has:\n\n"
+                + "\n".join(
+                    f"  * `{name}` - {a.markdown_description or a.description}"
+                    for name, a in IMAGE_ATTRIBUTES.items()
                 ),
             ),
         },
@@ -111,7 +127,9 @@ class ImagesDataSource(DataSource):
                         markdown_description="Only images with exactly this docker name, e.g. `kasmweb/terminal:1.16.0`.",
                     ),
                     "enabled": s.Attribute(
-                        Bool, optional=True, description="Only enabled (true) or only disabled (false) images."
+                        Bool,
+                        optional=True,
+                        description="Only enabled (true) or only disabled (false) images.",
                     ),
                 },
             )

@@ -142,7 +142,7 @@ class GroupResource(Resource):
                 ),
                 markdown_description=(
                     "The Kasm permissions the group grants its members, by the names Kasm's admin UI shows "
-                    "(e.g. `\"Users View\"`, `\"Groups Modify\"`). When set, the group has exactly these; "
+                    '(e.g. `"Users View"`, `"Groups Modify"`). When set, the group has exactly these; '
                     "left out, the group's permissions are not managed and whatever Kasm has is kept "
                     "(and shown). Reading and changing them needs an API key with *Global Admin*; without "
                     "it the last known value is kept. Settings such as `allow_kasm_sharing` are group "
@@ -226,10 +226,14 @@ class GroupResource(Resource):
         if plan["name"] != prior["name"]:
             # Kasm checks name uniqueness on create only; renaming onto another group would make two.
             with api_errors("Could not read the groups"):
-                clash = next((g for g in data.groups() if g.name == plan["name"] and g.group_id != group_id), None)
+                clash = next(
+                    (g for g in data.groups() if g.name == plan["name"] and g.group_id != group_id), None
+                )
             if clash is not None:
                 raise DiagnosticError(
-                    "Group name in use", f"Kasm already has a group named {plan['name']!r} ({clash.group_id}).", ("name",)
+                    "Group name in use",
+                    f"Kasm already has a group named {plan['name']!r} ({clash.group_id}).",
+                    ("name",),
                 )
         wanted = plan["permissions"]
         change_permissions = _managed(wanted) and sorted(wanted) != sorted(prior.get("permissions") or [])
@@ -243,12 +247,17 @@ class GroupResource(Resource):
                 )
         except kerr.NotFound as e:
             raise DiagnosticError(
-                "Group not found", f"The group {group_id} was deleted outside Terraform; plan again to re-create it."
+                "Group not found",
+                f"The group {group_id} was deleted outside Terraform; plan again to re-create it.",
             ) from e
         except kerr.KasmError as e:
             raise diagnostic(e, "Could not update the group") from e
         # The id is ours, never taken from the answer (an answer without it must not blank the state).
-        state = {**self._state(group, plan["description"]), "id": group_id, "permissions": prior.get("permissions")}
+        state = {
+            **self._state(group, plan["description"]),
+            "id": group_id,
+            "permissions": prior.get("permissions"),
+        }
         if permission_ids is not None:
             with partial_state(state):
                 _set_permissions(data, group_id, permission_ids)

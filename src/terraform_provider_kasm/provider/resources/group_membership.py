@@ -27,7 +27,10 @@ class GroupMembershipResource(LinkResource):
         "be declared (it is then simply adopted) and destroying it leaves the user in *All Users*. "
         "Memberships of other groups, *Administrators* included, are removed on destroy.",
         {
-            "group_id": ("The group's id (e.g. `kasm_group.x.id`).", "a different group replaces the membership"),
+            "group_id": (
+                "The group's id (e.g. `kasm_group.x.id`).",
+                "a different group replaces the membership",
+            ),
             "user_id": ("The user's id (e.g. `kasm_user.x.id`).", "a different user replaces the membership"),
         },
     )
@@ -37,7 +40,9 @@ class GroupMembershipResource(LinkResource):
         try:
             data.client.groups.add_user(group_id, user_id)
         except kerr.NotFound as e:
-            thing, attribute, what = ("user", "user_id", user_id) if e.kind == "user" else ("group", "group_id", group_id)
+            thing, attribute, what = (
+                ("user", "user_id", user_id) if e.kind == "user" else ("group", "group_id", group_id)
+            )
             raise DiagnosticError(
                 f"{thing.capitalize()} not found", f"Kasm has no {thing} with id {what}.", (attribute,)
             ) from e
@@ -47,7 +52,8 @@ class GroupMembershipResource(LinkResource):
                 raise self.already_linked(
                     ids,
                     "Already a member",
-                    f"The user {user_id} is already in the group {group_id} ({e.message}).", "user_id"
+                    f"The user {user_id} is already in the group {group_id} ({e.message}).",
+                    "user_id",
                 ) from e
         except kerr.KasmError as e:
             raise diagnostic(e, "Could not add the user to the group") from e

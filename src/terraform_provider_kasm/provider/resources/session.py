@@ -301,10 +301,13 @@ class SessionResource(Resource):
             )
         except kerr.SessionEnded as e:
             raise DiagnosticError(
-                "Session did not start", f"The session {kasm_id} is {e.operational_status} instead of running."
+                "Session did not start",
+                f"The session {kasm_id} is {e.operational_status} instead of running.",
             ) from e
         except kerr.Interrupted as e:
-            raise DiagnosticError("Interrupted", f"Terraform stopped while waiting for session {kasm_id}: {e}") from e
+            raise DiagnosticError(
+                "Interrupted", f"Terraform stopped while waiting for session {kasm_id}: {e}"
+            ) from e
         except kerr.StartTimeout as e:
             raise DiagnosticError(
                 "Session did not start in time",

@@ -177,7 +177,7 @@ class UserResource(Resource):
                 validators=[s.FuncValidator(_check_preferences, "known preference keys")],
                 description=(
                     "The user's preferences (Kasm's user attributes), as strings: default_image (an image "
-                    "id), auto_login_kasm, show_tips, toggle_control_panel, chat_sfx (\"true\"/\"false\"), "
+                    'id), auto_login_kasm, show_tips, toggle_control_panel, chat_sfx ("true"/"false"), '
                     "theme, preferred_language, preferred_timezone. Only the keys set here are managed and "
                     "read back; removing a key stops managing it (Kasm keeps its value). Empty after an "
                     "import until configured."
@@ -206,7 +206,7 @@ class UserResource(Resource):
                 "authorized_images cannot be set",
                 "Kasm grants images to users only through their groups, so kasm_user.authorized_images is "
                 "read from Kasm, never written. Remove it from the configuration and authorize the image "
-                "for one of the user's groups instead: resource \"kasm_group_image\" with that group_id "
+                'for one of the user\'s groups instead: resource "kasm_group_image" with that group_id '
                 "and image_id.",
                 ("authorized_images",),
             )
