@@ -151,6 +151,8 @@ class UserResource(Resource):
                 Number,
                 optional=True,
                 description="Change this number to send password_wo again.",
+                # Caught at validate, not half-way through an apply.
+                validators=[s.RequiredWith("password_wo")],
             ),
             **_PROFILE,
             "locked": _flag("Whether the user is locked out."),
