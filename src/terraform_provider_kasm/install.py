@@ -119,6 +119,9 @@ def launcher_text(module: str = "terraform_provider_kasm", env: Mapping[str, str
         # handshake obscurely. On stdout, since Terraform shows a plugin's unexpected first line.
         f"if [ ! -x {python} ]; then",
         f"  echo {shlex.quote(GONE_MESSAGE.format(prefix=sys.prefix))}",
+        # Under Terraform, stay alive a moment: go-plugin races the plugin's first line against its exit,
+        # and on a busy machine the exit won ("plugin exited before we could connect", message lost).
+        '  [ -n "${TF_PLUGIN_MAGIC_COOKIE:-}" ] && sleep 2',
         "  exit 1",
         "fi",
     ]
