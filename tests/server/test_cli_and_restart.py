@@ -87,6 +87,33 @@ def test_cli_generates_a_key_once_and_keeps_data(tmp_path: Path) -> None:
         assert _stop(process) == 0
 
 
+def test_cli_reset_api_key_prints_a_new_secret_for_the_same_database(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'reset.sqlite3'}"
+    process, info = _start(db_url)
+    try:
+        base_url = info["Local Kasm API server"]
+        key, lost = info["API key"], info["API key secret"].split()[0]
+        httpx.post(
+            f"{base_url}/api/public/create_group",
+            json={"api_key": key, "api_key_secret": lost, "target_group": {"name": "Kept", "priority": 9}},
+        ).raise_for_status()
+    finally:
+        assert _stop(process) == 0
+    process, info = _start(db_url, "--reset-api-key")
+    try:
+        base_url = info["Local Kasm API server"]
+        fresh = info["API key secret"].split()[0]
+        assert info["API key"] == key and len(fresh) == 32 and fresh != lost
+        old = httpx.post(f"{base_url}/api/public/get_groups", json={"api_key": key, "api_key_secret": lost})
+        assert "error_message" in old.json()
+        groups = httpx.post(
+            f"{base_url}/api/public/get_groups", json={"api_key": key, "api_key_secret": fresh}
+        ).json()["groups"]
+        assert "Kept" in [g["name"] for g in groups]
+    finally:
+        assert _stop(process) == 0
+
+
 def test_cli_with_given_key_and_tls(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'tls.sqlite3'}"
     process = subprocess.Popen(
@@ -133,6 +160,7 @@ def test_cli_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
     for argv, message in (
         (["--api-key", "only"], "--api-key and --api-secret go together"),
         (["--fault", "get_images=teapot"], "KIND must be an HTTP status"),
+        (["--reset-api-key", "--api-key", "k", "--api-secret", "s"], "--reset-api-key replaces"),
     ):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)

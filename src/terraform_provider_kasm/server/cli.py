@@ -30,6 +30,11 @@ def build_parser(prog: str = "terraform-provider-kasm server") -> argparse.Argum
     parser.add_argument("--api-key", help="the API key to seed (with --api-secret); default: generated once")
     parser.add_argument("--api-secret", help="the API key secret to seed (with --api-key)")
     parser.add_argument(
+        "--reset-api-key",
+        action="store_true",
+        help="give the generated API key a new secret and print it (for a lost secret; same database)",
+    )
+    parser.add_argument(
         "--tls-self-signed", action="store_true", help="serve HTTPS with a fresh self-signed cert"
     )
     parser.add_argument(
@@ -68,6 +73,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if bool(args.api_key) != bool(args.api_secret):
         parser.error("--api-key and --api-secret go together")
+    if args.reset_api_key and args.api_key:
+        parser.error(
+            "--reset-api-key replaces the generated key's secret; with --api-key/--api-secret "
+            "the given secret is set anyway"
+        )
     # Imported here: the server extra's libraries load only when the server runs.
     from .app import create_app
     from .faults import FaultSpec
@@ -82,6 +92,7 @@ def main(argv: list[str]) -> int:
         database_url=_database_url(args.db) if args.db else default_database_url(),
         api_key=args.api_key,
         api_secret=args.api_secret,
+        reset_api_key=args.reset_api_key,
         faults=list(args.fault),
         latency_ms=args.latency_ms,
         session_start_seconds=args.session_start_seconds,
@@ -121,7 +132,10 @@ def main(argv: list[str]) -> int:
     if seeded.generated:
         print(f"API key secret: {seeded.api_secret}  (shown only now; later starts keep it)", flush=True)
     elif not args.api_secret:
-        print("API key secret: as printed on first start with this database", flush=True)
+        print(
+            "API key secret: as printed on first start with this database (lost? restart with --reset-api-key)",
+            flush=True,
+        )
     import uvicorn
 
     config = uvicorn_config(app, host=args.host, port=args.port, log_level=args.log_level, **tls)

@@ -288,6 +288,14 @@ def _seed_api_key(db: Session, settings: ServerSettings) -> SeedResult:
             _grant_all(db, api)
         return SeedResult(api_key=api.api_key, api_secret=settings.api_secret)
     api = db.scalar(select(ApiConfig).where(ApiConfig.name == SEED_API_KEY_NAME))
+    if api is not None and settings.reset_api_key:
+        # A lost secret: same key id (configurations keep it), a new secret, shown once like the first.
+        secret = _random_text(32)
+        api.salt = new_id()
+        api.api_key_secret_hash = hash_secret(secret, api.salt)
+        api.enabled, api.read_only, api.expires = True, False, None
+        _grant_all(db, api)
+        return SeedResult(api_key=api.api_key, api_secret=secret, generated=True)
     if api is not None:
         return SeedResult(api_key=api.api_key)
     key, secret = _random_text(12), _random_text(32)

@@ -25,6 +25,8 @@ class ServerSettings:
     database_url: str = field(default_factory=default_database_url)
     api_key: str | None = None
     api_secret: str | None = None
+    # Give the seeded key (the one generated on first start) a new secret, for a lost one.
+    reset_api_key: bool = False
     faults: list[str] = field(default_factory=list)
     latency_ms: int = 0
     # How long a requested session takes to reach "running" (the sessions area reads this).
