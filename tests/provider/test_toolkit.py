@@ -89,3 +89,43 @@ def test_partial_state_attaches_what_is_true_now() -> None:
     with pytest.raises(DiagnosticError) as info, partial_state({"id": HEX, "name": "new"}):
         raise DiagnosticError("Cannot manage", "needs admin", ("permissions",))
     assert info.value.state == {"id": HEX, "name": "new"} and info.value.attribute == ("permissions",)
+
+
+def test_json_meaning_ignores_key_order_and_whitespace_but_not_types() -> None:
+    from terraform_provider_kasm.provider.toolkit import json_key, json_text
+
+    assert json_key('{"a": 1, "b": [1, {"c": null}]}') == json_key('{"b":[1,{"c":null}],\n "a":1.0}')
+    assert json_key('{"a": true}') != json_key('{"a": 1}')
+    assert json_key('{"a": [1, 2]}') != json_key('{"a": [2, 1]}')
+    assert json_key('{"a": "1"}') != json_key('{"a": 1}')
+    assert json_text({"b": 1, "a": {"ü": 0.5}}) == '{"a":{"ü":0.5},"b":1}'
+    with pytest.raises(ValueError):
+        json_key("{nope")
+
+
+def test_keep_json_keeps_the_configured_text_while_it_means_the_same() -> None:
+    from terraform_provider_kasm.provider.toolkit import keep_json
+
+    configured = '{\n  "hostname": "kasm",\n  "environment": {"A": "1"}\n}'
+    assert keep_json(configured, {"environment": {"A": "1"}, "hostname": "kasm"}) == configured
+    assert keep_json(configured, {"hostname": "other"}) == '{"hostname":"other"}'
+    assert keep_json(None, {}) is None  # Kasm's "not set" stays null
+    assert keep_json("{}", {}) == "{}"
+    assert keep_json(None, {"x": 1}) == '{"x":1}'  # set outside Terraform: shown, so planned away
+    assert keep_json("{broken", {"x": 1}) == '{"x":1}'
+
+
+def test_json_string_attribute_validates_and_names_the_problem() -> None:
+    from terraform_provider_kasm.provider.toolkit import json_string
+    from terraform_provider_kasm.tfplugin.diagnostics import Diagnostics
+
+    attr = json_string("Docker run options.")
+    assert attr.optional and not attr.computed and attr.description == "Docker run options."
+    diags = Diagnostics()
+    for value in ('{"a": 1', "[1, 2]", '{"ok": true}'):
+        for v in attr.value_validators:
+            v.validate(value, ("run_config",), diags)
+    errors = [(d.attribute, d.detail) for d in diags.errors]
+    assert len(errors) == 2
+    assert errors[0][0] == ("run_config",) and "not valid JSON" in errors[0][1] and "line 1" in errors[0][1]
+    assert "must be a JSON object" in errors[1][1]

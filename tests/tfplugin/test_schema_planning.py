@@ -387,3 +387,50 @@ def test_plan_modifiers_are_objects_with_a_method() -> None:
     diags = Diagnostics()
     plan_resource_change(MODIFIED, t, None, {**cfg, "name": "bad"}, {**cfg, "name": "bad"}, diags)
     assert [(d.summary, d.attribute) for d in diags] == [("Bad value", ("name",))]
+
+
+SEMANTIC = s.Schema(
+    attributes={
+        "id": s.Attribute(String, computed=True, plan_modifiers=[s.UseStateForUnknown()]),
+        "doc": s.Attribute(String, optional=True, plan_modifiers=[s.SemanticEquality(str.casefold)]),
+        "status": s.Attribute(String, computed=True),
+    }
+)
+
+
+def test_semantic_equality_plans_the_prior_value_for_an_equivalent_configuration() -> None:
+    t = SEMANTIC.value_type
+    prior = {"id": "i", "doc": "Hello", "status": "ok"}
+    same = {"id": None, "doc": "HELLO", "status": None}
+    planned, _ = plan_resource_change(SEMANTIC, t, prior, {**same, "id": "i", "status": "ok"}, same)
+    # The prior spelling is planned, so nothing changed and nothing became unknown.
+    assert planned == prior
+    other = {**same, "doc": "Bye"}
+    planned, _ = plan_resource_change(SEMANTIC, t, prior, {**other, "id": "i", "status": "ok"}, other)
+    assert planned == {"id": "i", "doc": "Bye", "status": UNKNOWN}
+    # On create, from a null prior, or to null, the configuration is planned as it is.
+    planned, _ = plan_resource_change(SEMANTIC, t, None, same, same)
+    assert planned is not None and planned["doc"] == "HELLO"
+    gone = {**same, "doc": None}
+    planned, _ = plan_resource_change(SEMANTIC, t, prior, {**gone, "id": "i", "status": "ok"}, gone)
+    assert planned is not None and planned["doc"] is None
+    unknown = {**same, "doc": UNKNOWN}
+    planned, _ = plan_resource_change(SEMANTIC, t, prior, {**unknown, "id": "i", "status": "ok"}, unknown)
+    assert planned is not None and planned["doc"] is UNKNOWN
+
+
+def test_semantic_equality_treats_an_unreadable_value_as_different() -> None:
+    import json
+
+    modifier = s.SemanticEquality(json.loads)
+    request = s.PlanModifyRequest(
+        path=("doc",),
+        config_value="{not json",
+        plan_value="{not json",
+        state_value="{}",
+        config={},
+        plan={},
+        state={"doc": "{}"},
+        attribute=SEMANTIC.attributes["doc"],
+    )
+    assert modifier.plan_modify(request).plan_value == "{not json"

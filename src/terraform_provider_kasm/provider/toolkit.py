@@ -4,6 +4,8 @@ is its own (DESIGN.md, "How to add an object type").
 * :func:`computed`: a computed attribute (kept from the prior state unless ``stable=False``).
 * :func:`keep_spelling` / :func:`keep_id_spelling`: the configured spelling of a value while it
   names what Kasm has (``" John"`` vs ``"John"``, a dashed vs a plain id).
+* :func:`json_string` / :func:`keep_json`: a JSON document held as a string attribute (Terraform's
+  ``jsonencode()``), where key order and whitespace are never a change (semantic equality).
 * :func:`parse_import_id`: one parser for the ``<id>``, ``<a>:<b>`` and ``name:<x>`` import forms.
 * :func:`rollback_on_failure`: a create's later steps; if one fails the create is undone, and if
   the undo fails too the object is kept in state (tainted) with a diagnostic saying so.
@@ -14,9 +16,11 @@ is its own (DESIGN.md, "How to add an object type").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..client import errors as kerr
@@ -71,6 +75,77 @@ def keep_id_spelling(prior: Any, remote: str | None) -> Any:
     if _id_key(prior) is None:
         return remote
     return keep_spelling(prior, remote, _id_key)
+
+
+# --- JSON strings --------------------------------------------------------------------------------
+
+
+def _normal(value: Any) -> Any:
+    """A parsed JSON value in a form whose equality is JSON's: objects ignore key order, numbers
+    compare by value (1 == 1.0), and true is not 1 (Python's ``True == 1``)."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, int | float | Decimal):
+        return ("number", Decimal(str(value)))
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return tuple(_normal(v) for v in value)
+    return value
+
+
+def json_key(text: str) -> Any:
+    """The meaning of a JSON text (ValueError if it is none): equal keys, equal documents."""
+    return _normal(json.loads(text, parse_float=Decimal))
+
+
+def json_text(value: Any) -> str:
+    """A parsed JSON value as compact text with sorted keys, as Terraform's ``jsonencode()`` writes it."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _check_json_object(text: Any) -> str | None:
+    try:
+        value = json.loads(text)
+    except ValueError as e:
+        return (
+            f"is not valid JSON: {getattr(e, 'msg', e)} (line {getattr(e, 'lineno', '?')}, column "
+            f"{getattr(e, 'colno', '?')}). Write it with jsonencode({{ ... }})."
+        )
+    if not isinstance(value, dict):
+        return f"must be a JSON object ({{ ... }}), got {json_text(value)[:40]}."
+    return None
+
+
+def json_string(markdown: str, *, sensitive: bool = False) -> s.Attribute:
+    """An optional attribute holding a JSON object as a string (``jsonencode({...})``): validated
+    (bad JSON is an error naming the attribute), and a text that means the same as the state's
+    (other key order or whitespace) plans no change. Reads keep the configured text the same way:
+    use :func:`keep_json`."""
+    return s.Attribute(
+        String,
+        optional=True,
+        sensitive=sensitive,
+        validators=[s.FuncValidator(_check_json_object, "a JSON object")],
+        plan_modifiers=[s.SemanticEquality(json_key, "Key order and whitespace are no change.")],
+        description=s.plain_text(markdown),
+        markdown_description=markdown,
+    )
+
+
+def keep_json(prior: Any, remote: Any) -> str | None:
+    """The state of a :func:`json_string` attribute from Kasm's parsed value ``remote``: ``prior``
+    (the configured text) while it means the same; null while ``prior`` is null and ``remote`` is
+    empty (Kasm's "not set", ``{}``); else Kasm's value as :func:`json_text`."""
+    if isinstance(prior, str):
+        try:
+            if json_key(prior) == _normal(remote):
+                return prior
+        except ValueError:
+            pass
+    if prior is None and remote in (None, {}, [], ""):
+        return None
+    return json_text(remote)
 
 
 # --- import ids ----------------------------------------------------------------------------------
@@ -291,7 +366,11 @@ __all__ = [
     "ImportId",
     "LinkResource",
     "computed",
+    "json_key",
+    "json_string",
+    "json_text",
     "keep_id_spelling",
+    "keep_json",
     "keep_spelling",
     "parse_import_id",
     "partial_state",

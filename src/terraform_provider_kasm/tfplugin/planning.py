@@ -10,7 +10,7 @@ from typing import Any
 
 from .codec import contains_unknown, values_equal
 from .diagnostics import AttributePath, Diagnostics, format_path
-from .schema import Container, NestingMode, PlanModifyRequest, children, elements
+from .schema import Container, NestingMode, PlanModifyRequest, SemanticEquality, children, elements
 from .schema import empty_object as container_empty
 from .types import UNKNOWN
 
@@ -163,6 +163,7 @@ def _run_plan_modifiers(
     replace: list[AttributePath],
     diags: Diagnostics,
     private: bytes,
+    only: type | None = None,
 ) -> None:
     root_plan, root_prior, root_config = root
     for name, attr in container.attributes.items():
@@ -170,6 +171,8 @@ def _run_plan_modifiers(
             continue
         p = (*path, name)
         for modifier in attr.plan_modifiers:
+            if only is not None and not isinstance(modifier, only):
+                continue
             request = PlanModifyRequest(
                 path=p,
                 config_value=(config or {}).get(name),
@@ -206,6 +209,7 @@ def _run_plan_modifiers(
                 replace,
                 diags,
                 private,
+                only,
             )
 
 
@@ -220,8 +224,9 @@ def plan_resource_change(
 ) -> tuple[dict[str, Any] | None, list[AttributePath]]:
     """The default plan for a resource: returns (planned state, paths that require replacement).
 
-    Defaults are applied, computed values the configuration leaves null become unknown (on update
-    only when something changed), then every attribute's plan modifiers run (their diagnostics go
+    Defaults are applied, ``SemanticEquality`` modifiers plan equivalent values as the prior ones,
+    computed values the configuration leaves null become unknown (on update only when something
+    changed), then every attribute's plan modifiers run (their diagnostics go
     to ``diags``), and on create the ``on_create`` config validators.
     """
     if proposed is None:  # destroy
@@ -229,13 +234,19 @@ def plan_resource_change(
     diags = diags if diags is not None else Diagnostics()
     plan = copy.deepcopy(proposed)
     _apply_defaults(container, plan, config)
+    replace: list[AttributePath] = []
+    cfg = config if config is not None else container_empty(container)
+    if prior is not None:
+        # Values that mean the same as the prior ones are planned as the prior ones first, so that
+        # they are no change (and make no computed value unknown).
+        _run_plan_modifiers(
+            container, plan, prior, config, (plan, prior, cfg), (), replace, diags, private, SemanticEquality
+        )
     if prior is None:
         _mark_unknown(container, plan, config, create=True)
     elif not values_equal(null_write_only(container, plan), prior, value_type):
         _mark_unknown(container, plan, config, create=False)
     _null_write_only(container, plan)
-    replace: list[AttributePath] = []
-    cfg = config if config is not None else container_empty(container)
     _run_plan_modifiers(container, plan, prior, config, (plan, prior, cfg), (), replace, diags, private)
     if prior is None:
         validate_create(container, cfg, diags)

@@ -50,6 +50,7 @@ __all__ = [  # the types are re-exported so schema code can say s.String with on
     "RequiresReplace",
     "RequiresReplaceIf",
     "Schema",
+    "SemanticEquality",
     "Set",
     "String",
     "UseStateForUnknown",
@@ -511,6 +512,34 @@ class UseStateForUnknown(PlanModifier):
         if request.plan_value is not UNKNOWN or request.config_value is UNKNOWN:
             return response  # known already, or unknown because the configuration says so
         response.plan_value = request.state_value
+        return response
+
+
+class SemanticEquality(PlanModifier):
+    """Plans the prior value while the configured one means the same, ``key(config) == key(prior)``
+    (the framework's semantic equality): JSON differing only in key order or whitespace, say, is no
+    change. Terraform accepts a planned value equal to the prior state's in place of a non-null
+    configuration ("functionally equivalent"), for any attribute. ``key`` may raise ``ValueError``
+    or ``TypeError`` for a value it cannot read (then the values differ). A resource's read and apply
+    keep the prior spelling the same way (``provider.toolkit.keep_spelling``)."""
+
+    def __init__(self, key: Callable[[Any], Any], description: str = "") -> None:
+        self.key = key
+        self.description = description or "A value that means the same as the current one is no change."
+
+    def plan_modify(self, request: PlanModifyRequest) -> PlanModifyResponse:
+        response = PlanModifyResponse(request.plan_value)
+        prior, planned = request.state_value, request.plan_value
+        if request.state is None or prior is None or planned is None or request.config_value is None:
+            return response
+        if contains_unknown(planned) or planned == prior:
+            return response
+        try:
+            same = self.key(prior) == self.key(planned)
+        except (TypeError, ValueError):
+            return response
+        if same:
+            response.plan_value = prior
         return response
 
 
