@@ -173,13 +173,19 @@ class RegexMatches(Validator):
 class FuncValidator(Validator):
     """A custom check: ``fn(value)`` returns an error message (or None when the value is fine)."""
 
-    def __init__(self, fn: Callable[[Any], str | None], description: str = "") -> None:
+    def __init__(
+        self, fn: Callable[[Any], str | None], description: str = "", *, summary: str | None = None
+    ) -> None:
         self.fn = fn
         self.description = description
+        # A summary of its own makes the message whole (no "<attribute>: " prefix).
+        self.summary = summary
 
     def validate(self, value: Any, path: AttributePath, diags: Diagnostics) -> None:
         message = self.fn(value)
-        if message:
+        if message and self.summary:
+            diags.error(self.summary, message, path)
+        elif message:
             diags.error("Invalid attribute value", f"{_label(path)}: {message}", path)
 
 
@@ -223,13 +229,19 @@ class ConfigValidator(Validator):
     summary = "Invalid Attribute Combination"
 
     def __init__(
-        self, *paths: str | Sequence[str], on_create: bool = False, message: str | None = None
+        self,
+        *paths: str | Sequence[str],
+        on_create: bool = False,
+        message: str | None = None,
+        description: str | None = None,
     ) -> None:
         if not paths:
             raise ValueError(f"{type(self).__name__} needs at least one attribute path")
         self.paths = tuple(_as_path(p) for p in paths)
         self.on_create = on_create
         self.message = message
+        # The docs' sentence for the rule, when the generated one would not read well.
+        self.custom_description = description
 
     def validate(self, value: Any, path: AttributePath, diags: Diagnostics) -> None:
         """Config validators see the whole object: see :meth:`validate_config`."""
@@ -274,6 +286,8 @@ class ConflictsWith(ConfigValidator):
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        if self.custom_description is not None:
+            return self.custom_description
         return "cannot be set together with " + " or ".join(".".join(p) for p in self.paths)
 
     def check(
@@ -301,6 +315,8 @@ class ExactlyOneOf(ConfigValidator):
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        if self.custom_description is not None:
+            return self.custom_description
         return "exactly one of " + ", ".join(".".join(p) for p in self.paths) + " must be set"
 
     def check(
@@ -332,6 +348,8 @@ class AtLeastOneOf(ConfigValidator):
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        if self.custom_description is not None:
+            return self.custom_description
         return "at least one of " + ", ".join(".".join(p) for p in self.paths) + " must be set"
 
     def check(
@@ -355,6 +373,8 @@ class RequiredWith(ConfigValidator):
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        if self.custom_description is not None:
+            return self.custom_description
         return "needs " + " and ".join(".".join(p) for p in self.paths)
 
     def check(

@@ -25,7 +25,7 @@ from typing import Any
 from ...client import errors
 from ...client.models import User, UserAttributes
 from ...tfplugin import schema as s
-from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
+from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Map, Number, Set, String
 from ..context import ALL_USERS_GROUP_ID, KasmData, kasm
@@ -105,6 +105,13 @@ _PROFILE = {
 }
 
 
+_AUTHORIZED_IMAGES_READ_ONLY = (
+    "Kasm grants images to users only through their groups, so kasm_user.authorized_images is read from "
+    "Kasm, never written. Remove it from the configuration and authorize the image for one of the user's "
+    'groups instead: resource "kasm_group_image" with that group_id and image_id.'
+)
+
+
 def _flag(description: str) -> s.Attribute:
     """A user flag: false unless configured."""
     return s.Attribute(Bool, optional=True, computed=True, default=False, description=description)
@@ -137,6 +144,18 @@ class UserResource(Resource):
                     "value is sent on update (Kasm then checks its complexity rules and ends the user's "
                     "session tokens). Give exactly one of password and password_wo when creating."
                 ),
+                validators=[
+                    s.ConflictsWith(
+                        "password_wo", message="Set password or password_wo, not both.", description=""
+                    ),
+                    s.AtLeastOneOf(
+                        "password_wo",
+                        on_create=True,
+                        message="A new kasm_user needs a password: set password, or password_wo "
+                        "(Terraform 1.11 or later).",
+                        description="",
+                    ),
+                ],
             ),
             "password_wo": s.Attribute(
                 String,
@@ -196,44 +215,15 @@ class UserResource(Resource):
                     "user's groups (All Users included). Read from Kasm; it cannot be set, since Kasm "
                     "grants images only through groups (kasm_group_image)."
                 ),
+                validators=[
+                    s.FuncValidator(
+                        lambda _: _AUTHORIZED_IMAGES_READ_ONLY,
+                        summary="authorized_images cannot be set",
+                    )
+                ],
             ),
         },
     )
-
-    # --- plan -------------------------------------------------------------------------------------
-
-    def validate_config(self, ctx: ResourceContext, config: dict[str, Any], diags: Diagnostics) -> None:
-        if config.get("authorized_images") is not None:
-            diags.error(
-                "authorized_images cannot be set",
-                "Kasm grants images to users only through their groups, so kasm_user.authorized_images is "
-                "read from Kasm, never written. Remove it from the configuration and authorize the image "
-                'for one of the user\'s groups instead: resource "kasm_group_image" with that group_id '
-                "and image_id.",
-                ("authorized_images",),
-            )
-        if config.get("password") is not None and config.get("password_wo") is not None:
-            diags.error(
-                "Conflicting passwords",
-                "Set password or password_wo, not both.",
-                ("password_wo",),
-            )
-
-    def modify_plan(
-        self,
-        ctx: ResourceContext,
-        prior: dict[str, Any] | None,
-        plan: dict[str, Any],
-        config: dict[str, Any],
-        diags: Diagnostics,
-    ) -> dict[str, Any]:
-        if prior is None and config.get("password") is None and config.get("password_wo") is None:
-            diags.error(
-                "Missing password",
-                "A new kasm_user needs a password: set password, or password_wo (Terraform 1.11 or later).",
-                ("password",),
-            )
-        return plan
 
     # --- CRUD -------------------------------------------------------------------------------------
 
