@@ -10,7 +10,15 @@ from typing import Any
 
 from .codec import contains_unknown, values_equal
 from .diagnostics import AttributePath, Diagnostics, format_path
-from .schema import Container, NestingMode, PlanModifyRequest, SemanticEquality, children, elements
+from .schema import (
+    Container,
+    NestingMode,
+    PlanModifyRequest,
+    SemanticEquality,
+    children,
+    complete_object,
+    elements,
+)
 from .schema import empty_object as container_empty
 from .types import UNKNOWN
 
@@ -269,3 +277,70 @@ def unknown_paths(
         for steps, element, _ in elements(block.nesting, v, None):
             out.extend(unknown_paths(block, element, (*path, name, *steps)))
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# new states
+
+
+def normalize_blocks(container: Container, value: dict[str, Any]) -> dict[str, Any]:
+    """Fills absent (null) list/set/map/group blocks with empty ones: Terraform rejects null there."""
+    for name, block in container.blocks.items():
+        v = value.get(name)
+        if v is None and block.nesting is not NestingMode.SINGLE:
+            value[name] = (
+                container_empty(block)
+                if block.nesting is NestingMode.GROUP
+                else ({} if block.nesting is NestingMode.MAP else [])
+            )
+        elif isinstance(v, dict) and block.nesting in (NestingMode.SINGLE, NestingMode.GROUP):
+            value[name] = normalize_blocks(block, complete_object(block, v, None))
+        elif isinstance(v, list):
+            value[name] = [
+                normalize_blocks(block, complete_object(block, e, None)) if isinstance(e, dict) else e
+                for e in v
+            ]
+        elif isinstance(v, dict):
+            value[name] = {
+                k: normalize_blocks(block, complete_object(block, e, None)) if isinstance(e, dict) else e
+                for k, e in v.items()
+            }
+    return value
+
+
+def finish_state(
+    container: Container, value: Any, fallback: dict[str, Any] | None, diags: Diagnostics, what: str
+) -> dict[str, Any] | None:
+    """A resource's returned state made whole: every key (missing ones from ``fallback``), blocks
+    non-null, no write-only values, no unknowns (each one is an error naming the attribute, and
+    becomes null so the state can still be stored). None, with an error, when it is not an object."""
+    if not isinstance(value, dict):
+        diags.error(
+            f"Unexpected error in {what}",
+            f"The provider returned a {type(value).__name__}, not an object.",
+        )
+        return None
+    state = null_write_only(
+        container, normalize_blocks(container, complete_object(container, value, fallback))
+    )
+    assert state is not None
+    for path in unknown_paths(container, state):
+        diags.error(
+            f"Unexpected error in {what}",
+            f"The provider left {format_path(path)} unknown in the new state; this is a bug in the provider.",
+            path,
+        )
+    if diags.has_errors:
+        state = _replace_unknown(state)
+    return state
+
+
+def _replace_unknown(value: Any) -> Any:
+    """``value`` with every unknown replaced by null (a failed state must still be encodable as state)."""
+    if value is UNKNOWN:
+        return None
+    if isinstance(value, dict):
+        return {k: _replace_unknown(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_unknown(v) for v in value]
+    return value

@@ -122,17 +122,12 @@ def _message_class(descriptor: Any) -> Any:
 
 def _error_response(response_cls: Any, summary: str, detail: str) -> Any:
     """A response carrying an error, in whatever form the response type has one."""
-    fields = response_cls.DESCRIPTOR.fields_by_name
-    if "diagnostics" in fields:
-        diag = tfplugin6_pb2.Diagnostic(
-            severity=tfplugin6_pb2.Diagnostic.ERROR, summary=summary, detail=detail
-        )
-        return response_cls(diagnostics=[diag])
-    if "error" in fields:
-        return response_cls(error=tfplugin6_pb2.FunctionError(text=f"{summary}: {detail}"))
-    if "Error" in fields:
-        return response_cls(Error=f"{summary}: {detail}")
-    return response_cls()
+    from .diagnostics import Diagnostic, Severity
+    from .toproto import add_diagnostics  # only on this error path: keeps the handshake's imports small
+
+    response = response_cls()
+    add_diagnostics(response, [Diagnostic(Severity.ERROR, summary, detail)])
+    return response
 
 
 class _Handler(grpc.GenericRpcHandler):
