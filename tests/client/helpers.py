@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from terraform_provider_kasm.client import KasmClient
+
 KEY = "testkey12345"
 SECRET = "S3cr3t-api-key-secret-value-0001"
 
@@ -54,3 +56,7 @@ def ok(data: dict[str, Any] | None = None, status: int = 200, **headers: str) ->
 
 def err(message: str, status: int = 200) -> httpx.Response:
     return httpx.Response(status, json={"error_message": message})
+
+
+#: The ``mock_client`` fixture: ``mock_client(handler, **options) -> (client, recorder)``.
+MockClient = Callable[..., "tuple[KasmClient, Recorder]"]

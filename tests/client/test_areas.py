@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from terraform_provider_kasm.client import errors
 
-from .helpers import FakeClock, err, ok
+from .helpers import FakeClock, MockClient, err, ok
 
 UID = "0123456789abcdef0123456789abcdef"
 KID = "fedcba9876543210fedcba9876543210"
@@ -17,10 +20,10 @@ def _users(n: int) -> list[dict[str, str]]:
     return [{"user_id": f"{i:032x}", "username": f"u{i:03d}"} for i in range(n)]
 
 
-def test_users_list_pages_until_total(mock_client) -> None:
+def test_users_list_pages_until_total(mock_client: MockClient) -> None:
     everyone = _users(250)
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         start = body["page"] * body["page_size"]
         return ok(
             {
@@ -35,17 +38,17 @@ def test_users_list_pages_until_total(mock_client) -> None:
     assert [b["page"] for _, b in rec.requests] == [0, 1, 2]
 
 
-def test_users_list_never_truncates_silently(mock_client) -> None:
+def test_users_list_never_truncates_silently(mock_client: MockClient) -> None:
     # A server that ignores "page": always the first 100 of 250.
     client, _ = mock_client(lambda call, body, req: ok({"users": _users(250)[:100], "total": 250}))
     with pytest.raises(errors.InvalidResponse, match="100 of 250"):
         client.users.list()
 
 
-def test_users_list_without_total_stops_on_a_short_page(mock_client) -> None:
+def test_users_list_without_total_stops_on_a_short_page(mock_client: MockClient) -> None:
     everyone = _users(120)
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         start = body["page"] * body["page_size"]
         return ok({"users": everyone[start : start + body["page_size"]]})
 
@@ -54,8 +57,8 @@ def test_users_list_without_total_stops_on_a_short_page(mock_client) -> None:
     assert len(rec.requests) == 2
 
 
-def test_update_user_reads_the_username_kasm_requires(mock_client) -> None:
-    def handler(call, body, request):
+def test_update_user_reads_the_username_kasm_requires(mock_client: MockClient) -> None:
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "get_user":
             return ok({"user": {"user_id": UID, "username": "alice"}})
         assert body["target_user"] == {"user_id": UID, "username": "alice", "locked": True}
@@ -79,19 +82,21 @@ def test_update_user_reads_the_username_kasm_requires(mock_client) -> None:
         ),
     ],
 )
-def test_session_status_while_not_running_is_not_an_error(mock_client, answer, status) -> None:
+def test_session_status_while_not_running_is_not_an_error(
+    mock_client: MockClient, answer: dict[str, Any], status: str
+) -> None:
     client, _ = mock_client(lambda call, body, req: ok(answer))
     result = client.sessions.status(KID, UID)
     assert result.status == status and not result.running and result.kasm is None
 
 
-def test_session_status_other_errors_still_raise(mock_client) -> None:
+def test_session_status_other_errors_still_raise(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: err("Kasm is not running"))
     with pytest.raises(errors.APIError, match="Kasm is not running"):
         client.sessions.status(KID, UID)
 
 
-def test_wait_until_running_polls_with_the_injected_clock(mock_client, clock: FakeClock) -> None:
+def test_wait_until_running_polls_with_the_injected_clock(mock_client: MockClient, clock: FakeClock) -> None:
     answers = [
         err("This session is currently requested."),
         err("This session is currently starting."),
@@ -103,13 +108,13 @@ def test_wait_until_running_polls_with_the_injected_clock(mock_client, clock: Fa
     assert clock.sleeps == [2, 4]
 
 
-def test_wait_until_running_times_out(mock_client) -> None:
+def test_wait_until_running_times_out(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: err("This session is currently starting."))
     with pytest.raises(errors.Timeout, match="not running after 10s"):
         client.sessions.wait_until_running(KID, UID, timeout=10, interval=3)
 
 
-def test_request_kasm_share_failure_is_a_warning(mock_client) -> None:
+def test_request_kasm_share_failure_is_a_warning(mock_client: MockClient) -> None:
     answer = {
         "kasm_id": "fedcba98-7654-3210-fedc-ba9876543210",
         "status": "starting",
@@ -122,26 +127,28 @@ def test_request_kasm_share_failure_is_a_warning(mock_client) -> None:
     assert requested.warning == "Failed to create Share ID"
 
 
-def test_request_kasm_without_kasm_id_is_an_error_even_with_the_share_message(mock_client) -> None:
+def test_request_kasm_without_kasm_id_is_an_error_even_with_the_share_message(
+    mock_client: MockClient,
+) -> None:
     client, _ = mock_client(lambda call, body, req: err("Failed to create Share ID"))
     with pytest.raises(errors.APIError):
         client.sessions.request(user_id=UID, image_id=IID)
 
 
-def test_request_kasm_limits_are_no_resources(mock_client) -> None:
+def test_request_kasm_limits_are_no_resources(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: err("Kasm limit exceeded for user: (bob)"))
     with pytest.raises(errors.NoResourcesAvailable):
         client.sessions.request(user_id=UID, image_id=IID)
 
 
-def test_get_kasm_empty_answer_is_not_found(mock_client) -> None:
+def test_get_kasm_empty_answer_is_not_found(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: ok({}))
     assert client.sessions.find(KID) is None
     with pytest.raises(errors.NotFound):
         client.sessions.get(KID)
 
 
-def test_delete_missing_ok_swallows_only_not_found(mock_client) -> None:
+def test_delete_missing_ok_swallows_only_not_found(mock_client: MockClient) -> None:
     answers = [err("Image(x) Does not Exist"), err("Unauthorized", 401)]
     client, _ = mock_client(lambda call, body, req: answers.pop(0))
     client.images.delete(IID, missing_ok=True)
@@ -149,13 +156,13 @@ def test_delete_missing_ok_swallows_only_not_found(mock_client) -> None:
         client.images.delete(IID, missing_ok=True)
 
 
-def test_a_success_without_the_expected_object_is_invalid(mock_client) -> None:
+def test_a_success_without_the_expected_object_is_invalid(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: ok({}))
     with pytest.raises(errors.InvalidResponse, match="'group'"):
         client.groups.create("x", priority=1)
 
 
-def test_session_permission_access_is_checked(mock_client) -> None:
+def test_session_permission_access_is_checked(mock_client: MockClient) -> None:
     client, rec = mock_client(lambda call, body, req: ok({"session_permissions": []}))
     with pytest.raises(ValueError, match="access"):
         client.session_permissions.set(KID, {UID: "write"})

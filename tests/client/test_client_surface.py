@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
+import httpx
 import pytest
 
 from terraform_provider_kasm.client import errors
 
-from .helpers import FakeClock, err, ok
+from .conftest import LocalKasm
+from .helpers import FakeClock, MockClient, err, ok
 
 UID = "0123456789abcdef0123456789abcdef"
 KID = "fedcba9876543210fedcba9876543210"
@@ -18,7 +21,7 @@ STARTING = "This session is currently starting."
 RUNNING = {"kasm": {"kasm_id": KID, "operational_status": "running"}, "kasm_url": "/#/connect/kasm/x/tok"}
 
 
-def test_wait_backs_off_to_the_cap_and_within_the_timeout(mock_client, clock: FakeClock) -> None:
+def test_wait_backs_off_to_the_cap_and_within_the_timeout(mock_client: MockClient, clock: FakeClock) -> None:
     client, _ = mock_client(lambda call, body, req: err(STARTING))
     with pytest.raises(errors.StartTimeout, match=r"not running after 20s \(last status: starting\)"):
         client.sessions.wait_until_running(KID, UID, timeout=20, interval=1, max_interval=5)
@@ -26,10 +29,10 @@ def test_wait_backs_off_to_the_cap_and_within_the_timeout(mock_client, clock: Fa
     assert clock.sleeps == [1, 2, 4, 5, 5, 3]
 
 
-def test_wait_stops_when_asked(mock_client, clock: FakeClock) -> None:
+def test_wait_stops_when_asked(mock_client: MockClient, clock: FakeClock) -> None:
     polls: list[int] = []
 
-    def handler(call, body, req):
+    def handler(call: str, body: dict[str, Any], req: httpx.Request) -> httpx.Response:
         polls.append(1)
         return err(STARTING)
 
@@ -39,7 +42,7 @@ def test_wait_stops_when_asked(mock_client, clock: FakeClock) -> None:
     assert len(polls) == 2 and len(clock.sleeps) == 1
 
 
-def test_wait_with_an_event_wakes_at_once(mock_client) -> None:
+def test_wait_with_an_event_wakes_at_once(mock_client: MockClient) -> None:
     stop = threading.Event()
     client, _ = mock_client(lambda call, body, req: err(STARTING))
     timer = threading.Timer(0.2, stop.set)
@@ -50,14 +53,14 @@ def test_wait_with_an_event_wakes_at_once(mock_client) -> None:
     timer.join()
 
 
-def test_wait_reports_an_ended_session(mock_client) -> None:
+def test_wait_reports_an_ended_session(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: err("This session is currently stopped."))
     with pytest.raises(errors.SessionEnded) as info:
         client.sessions.wait_until_running(KID, UID)
     assert info.value.operational_status == "stopped"
 
 
-def test_status_link_is_absolute_on_base_url(mock_client) -> None:
+def test_status_link_is_absolute_on_base_url(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: ok(RUNNING))
     status = client.sessions.wait_until_running(KID, UID)
     assert status.kasm_url == "https://kasm.example.com/#/connect/kasm/x/tok"
@@ -66,10 +69,10 @@ def test_status_link_is_absolute_on_base_url(mock_client) -> None:
     assert client.sessions.status(KID, UID).kasm_url == "https://proxy.example.com/#/x"
 
 
-def test_group_members_use_the_paging_helper(mock_client) -> None:
+def test_group_members_use_the_paging_helper(mock_client: MockClient) -> None:
     everyone = [{"user_id": f"{i:032x}", "username": f"u{i}"} for i in range(7)]
 
-    def handler(call, body, req):
+    def handler(call: str, body: dict[str, Any], req: httpx.Request) -> httpx.Response:
         start = body["page"] * body["page_size"]
         return ok({"users": everyone[start : start + body["page_size"]], "total": len(everyone)})
 
@@ -79,14 +82,14 @@ def test_group_members_use_the_paging_helper(mock_client) -> None:
     assert all(b["target_group"] == {"group_id": GID} for _, b in rec.requests)
 
 
-def test_paging_never_truncates_silently(mock_client) -> None:
+def test_paging_never_truncates_silently(mock_client: MockClient) -> None:
     # A server that ignores "page": the same first page again, short of total.
     client, _ = mock_client(lambda call, body, req: ok({"users": [{"user_id": UID}], "total": 5}))
     with pytest.raises(errors.InvalidResponse, match="paging stopped after 1 of 5"):
         client.groups.users(GID, page_size=1)
 
 
-def test_permission_catalogue_and_group_permissions(local_kasm) -> None:
+def test_permission_catalogue_and_group_permissions(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     catalogue = {p.display_name: p.permission_id for p in kasm.groups.permission_catalogue()}
     assert catalogue["Users View"] == 300

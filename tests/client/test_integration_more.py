@@ -4,6 +4,7 @@ permissions, registries, licenses, and the smaller session/user calls."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -129,7 +130,7 @@ def test_registries_and_licenses(local_kasm: LocalKasm) -> None:
     kasm.licenses.delete("ab" * 16, missing_ok=True)
 
 
-def test_registry_crud_with_a_local_registry(local_kasm: LocalKasm, tmp_path) -> None:
+def test_registry_crud_with_a_local_registry(local_kasm: LocalKasm, tmp_path: Path) -> None:
     import json
 
     (tmp_path / "1.0").mkdir()

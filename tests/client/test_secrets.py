@@ -61,7 +61,7 @@ def test_full_run_leaks_no_secret(local_kasm: LocalKasm, caplog: pytest.LogCaptu
     seen.append(repr(kasm))
     seen.append(repr(kasm.images.get(image.image_id)))
 
-    secrets = {
+    secrets: dict[str, str | None] = {
         "api secret": kasm.transport._secret,
         "password": PASSWORD,
         "new password": NEW_PASSWORD,
@@ -76,6 +76,7 @@ def test_full_run_leaks_no_secret(local_kasm: LocalKasm, caplog: pytest.LogCaptu
     logs = "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records)
     assert "kasm request_kasm: status=200" in logs  # the capture did see our debug lines
     for what, value in secrets.items():
+        assert value is not None
         assert value not in logs, f"{what} in logs"
         for text in seen:
             assert value not in text, f"{what} in {text[:80]}"

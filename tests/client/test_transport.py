@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import httpx
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from terraform_provider_kasm.client import errors
 from terraform_provider_kasm.client.transport import RateLimiter, normalize_base_url
 
-from .helpers import KEY, SECRET, FakeClock, err, ok
+from .helpers import KEY, SECRET, FakeClock, MockClient, err, ok
 
 ID = "0123456789abcdef0123456789abcdef"
 
@@ -45,10 +46,10 @@ def test_bad_base_url_is_a_clear_value_error(given: str, fragment: str) -> None:
         normalize_base_url(given)
 
 
-def test_every_call_is_a_json_post_with_credentials_in_the_body(mock_client) -> None:
+def test_every_call_is_a_json_post_with_credentials_in_the_body(mock_client: MockClient) -> None:
     seen: list[httpx.Request] = []
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return ok({"images": []})
 
@@ -61,7 +62,7 @@ def test_every_call_is_a_json_post_with_credentials_in_the_body(mock_client) -> 
     assert rec.requests[0][1] == {"api_key": KEY, "api_key_secret": SECRET}
 
 
-def test_error_message_with_http_200_is_a_failure(mock_client) -> None:
+def test_error_message_with_http_200_is_a_failure(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: err("Group Developers already exists"))
     with pytest.raises(errors.Conflict) as info:
         client.groups.create("Developers", priority=10)
@@ -69,7 +70,7 @@ def test_error_message_with_http_200_is_a_failure(mock_client) -> None:
     assert info.value.call == "create_group"
 
 
-def test_html_page_is_invalid_response_naming_call_and_status(mock_client) -> None:
+def test_html_page_is_invalid_response_naming_call_and_status(mock_client: MockClient) -> None:
     page = "<html><body>An unhandled exception occurred check logs for details<body><html>" + "x" * 500
 
     client, _ = mock_client(
@@ -83,13 +84,13 @@ def test_html_page_is_invalid_response_naming_call_and_status(mock_client) -> No
     assert len(info.value.excerpt) <= 201
 
 
-def test_json_that_is_not_an_object_is_invalid(mock_client) -> None:
+def test_json_that_is_not_an_object_is_invalid(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: httpx.Response(200, json=[1, 2]))
     with pytest.raises(errors.InvalidResponse, match="get_images"):
         client.images.list()
 
 
-def test_429_waits_for_retry_after_then_succeeds(mock_client, clock: FakeClock) -> None:
+def test_429_waits_for_retry_after_then_succeeds(mock_client: MockClient, clock: FakeClock) -> None:
     answers = [ok({"error_message": "slow down"}, 429, **{"Retry-After": "7"}), ok({"images": []})]
     client, rec = mock_client(lambda call, body, req: answers.pop(0))
     assert client.images.list() == []
@@ -97,7 +98,7 @@ def test_429_waits_for_retry_after_then_succeeds(mock_client, clock: FakeClock) 
     assert rec.calls() == ["get_images", "get_images"]
 
 
-def test_429_after_all_retries_is_rate_limited(mock_client, clock: FakeClock) -> None:
+def test_429_after_all_retries_is_rate_limited(mock_client: MockClient, clock: FakeClock) -> None:
     client, rec = mock_client(
         lambda call, body, req: httpx.Response(429, text="busy", headers={"Retry-After": "2"}), max_retries=2
     )
@@ -108,7 +109,7 @@ def test_429_after_all_retries_is_rate_limited(mock_client, clock: FakeClock) ->
     assert clock.sleeps == [2.0, 2.0]
 
 
-def test_503_twice_then_success_with_exponential_backoff(mock_client, clock: FakeClock) -> None:
+def test_503_twice_then_success_with_exponential_backoff(mock_client: MockClient, clock: FakeClock) -> None:
     answers = [
         httpx.Response(503, text="<html>busy</html>"),
         err("Service Unavailable", 503),
@@ -124,7 +125,7 @@ def test_503_twice_then_success_with_exponential_backoff(mock_client, clock: Fak
 NO_GROUPS = ok({"groups": []})
 
 
-def test_a_create_is_retried_after_503_because_kasm_did_not_run_it(mock_client) -> None:
+def test_a_create_is_retried_after_503_because_kasm_did_not_run_it(mock_client: MockClient) -> None:
     answers = [httpx.Response(503, text="down"), ok({"group": {"group_id": ID, "name": "g", "priority": 5}})]
     client, rec = mock_client(lambda call, body, req: NO_GROUPS if call == "get_groups" else answers.pop(0))
     assert client.groups.create("g", priority=5).group_id == ID
@@ -132,24 +133,24 @@ def test_a_create_is_retried_after_503_because_kasm_did_not_run_it(mock_client) 
     assert rec.calls() == ["get_groups", "create_group", "create_group"]
 
 
-def test_every_attempt_sends_the_whole_body(mock_client) -> None:
+def test_every_attempt_sends_the_whole_body(mock_client: MockClient) -> None:
     answers = [httpx.Response(503, text="down"), httpx.Response(503, text="down"), ok({"images": []})]
     client, rec = mock_client(lambda call, body, req: answers.pop(0))
     client.images.list()
     assert [b for _, b in rec.requests] == [{"api_key": KEY, "api_key_secret": SECRET}] * 3
 
 
-def test_500_is_not_retried(mock_client) -> None:
+def test_500_is_not_retried(mock_client: MockClient) -> None:
     client, rec = mock_client(lambda call, body, req: err("boom", 500))
     with pytest.raises(errors.ServerError):
         client.images.list()
     assert len(rec.requests) == 1
 
 
-def test_connect_errors_are_retried_even_for_creates(mock_client) -> None:
+def test_connect_errors_are_retried_even_for_creates(mock_client: MockClient) -> None:
     state = {"n": 0}
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "get_groups":
             return NO_GROUPS
         state["n"] += 1
@@ -162,10 +163,10 @@ def test_connect_errors_are_retried_even_for_creates(mock_client) -> None:
     assert rec.calls() == ["get_groups", "create_group", "create_group"]
 
 
-def test_reads_are_retried_after_a_reset(mock_client) -> None:
+def test_reads_are_retried_after_a_reset(mock_client: MockClient) -> None:
     state = {"n": 0}
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         state["n"] += 1
         if state["n"] == 1:
             raise httpx.ReadError("connection reset by peer", request=request)
@@ -176,8 +177,8 @@ def test_reads_are_retried_after_a_reset(mock_client) -> None:
     assert len(rec.requests) == 2
 
 
-def test_a_create_without_lookup_is_not_repeated_after_a_reset(mock_client) -> None:
-    def handler(call, body, request):
+def test_a_create_without_lookup_is_not_repeated_after_a_reset(mock_client: MockClient) -> None:
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
     client, rec = mock_client(handler)
@@ -187,11 +188,11 @@ def test_a_create_without_lookup_is_not_repeated_after_a_reset(mock_client) -> N
     assert rec.calls() == ["create_session_token"]
 
 
-def test_a_create_after_a_reset_adopts_what_the_lookup_finds(mock_client) -> None:
+def test_a_create_after_a_reset_adopts_what_the_lookup_finds(mock_client: MockClient) -> None:
     user = {"user_id": ID, "username": "alice"}
     created = {"done": False}
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "create_user":
             created["done"] = True
             raise httpx.RemoteProtocolError(
@@ -208,10 +209,12 @@ def test_a_create_after_a_reset_adopts_what_the_lookup_finds(mock_client) -> Non
 
 
 @pytest.mark.parametrize("failure", ["reset", "timeout", "html502"])
-def test_a_create_after_a_fault_never_adopts_what_existed_before(mock_client, failure: str) -> None:
+def test_a_create_after_a_fault_never_adopts_what_existed_before(
+    mock_client: MockClient, failure: str
+) -> None:
     user = {"user_id": ID, "username": "alice"}
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "create_user":
             if failure == "reset":
                 raise httpx.ReadError("connection reset by peer", request=request)
@@ -231,10 +234,10 @@ def test_a_create_after_a_fault_never_adopts_what_existed_before(mock_client, fa
     assert rec.calls() == ["get_user", "create_user"]
 
 
-def test_a_create_never_adopts_an_object_that_appeared_with_other_values(mock_client) -> None:
+def test_a_create_never_adopts_an_object_that_appeared_with_other_values(mock_client: MockClient) -> None:
     created = {"done": False}
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "create_group":
             created["done"] = True
             raise httpx.ReadError("connection reset by peer", request=request)
@@ -248,7 +251,7 @@ def test_a_create_never_adopts_an_object_that_appeared_with_other_values(mock_cl
     assert rec.calls() == ["get_groups", "create_group", "get_groups"]
 
 
-def test_with_no_retries_there_is_no_lookup_before_a_create(mock_client) -> None:
+def test_with_no_retries_there_is_no_lookup_before_a_create(mock_client: MockClient) -> None:
     client, rec = mock_client(
         lambda call, body, req: ok({"group": {"group_id": ID, "name": "g"}}), max_retries=0
     )
@@ -256,8 +259,10 @@ def test_with_no_retries_there_is_no_lookup_before_a_create(mock_client) -> None
     assert rec.calls() == ["create_group"]
 
 
-def test_a_failed_lookup_before_sending_does_not_stop_the_create_but_nothing_is_adopted(mock_client) -> None:
-    def handler(call, body, request):
+def test_a_failed_lookup_before_sending_does_not_stop_the_create_but_nothing_is_adopted(
+    mock_client: MockClient,
+) -> None:
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "create_user":
             raise httpx.ReadError("reset", request=request)
         return err("Unauthorized", 401)
@@ -269,10 +274,10 @@ def test_a_failed_lookup_before_sending_does_not_stop_the_create_but_nothing_is_
     assert rec.calls() == ["get_user", "create_user"]
 
 
-def test_a_create_after_a_reset_is_retried_when_the_lookup_finds_nothing(mock_client) -> None:
+def test_a_create_after_a_reset_is_retried_when_the_lookup_finds_nothing(mock_client: MockClient) -> None:
     state = {"creates": 0}
 
-    def handler(call, body, request):
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "create_user":
             state["creates"] += 1
             if state["creates"] == 1:
@@ -285,8 +290,8 @@ def test_a_create_after_a_reset_is_retried_when_the_lookup_finds_nothing(mock_cl
     assert rec.calls() == ["get_user", "create_user", "get_user", "create_user"]
 
 
-def test_a_failed_lookup_raises_the_original_error(mock_client) -> None:
-    def handler(call, body, request):
+def test_a_failed_lookup_raises_the_original_error(mock_client: MockClient) -> None:
+    def handler(call: str, body: dict[str, Any], request: httpx.Request) -> httpx.Response:
         if call == "create_user":
             raise httpx.ReadError("reset", request=request)
         return err("Unauthorized", 401)
@@ -297,7 +302,7 @@ def test_a_failed_lookup_raises_the_original_error(mock_client) -> None:
     assert isinstance(info.value.__cause__, errors.PermissionDenied)
 
 
-def test_max_retries_zero_means_one_attempt(mock_client) -> None:
+def test_max_retries_zero_means_one_attempt(mock_client: MockClient) -> None:
     client, rec = mock_client(lambda call, body, req: httpx.Response(503, text="x"), max_retries=0)
     with pytest.raises(errors.InvalidResponse, match="HTTP 503"):
         client.images.list()
@@ -330,14 +335,14 @@ def test_rate_limiter_is_thread_safe() -> None:
     assert clock.now - 1000.0 >= 3.8 - 1e-9
 
 
-def test_rate_limit_option_applies_to_calls(mock_client, clock: FakeClock) -> None:
+def test_rate_limit_option_applies_to_calls(mock_client: MockClient, clock: FakeClock) -> None:
     client, _ = mock_client(lambda call, body, req: ok({"images": []}), rate_limit=2)
     for _ in range(4):
         client.images.list()
     assert sum(clock.sleeps) == pytest.approx(1.0)
 
 
-def test_client_repr_and_errors_hide_the_secret(mock_client) -> None:
+def test_client_repr_and_errors_hide_the_secret(mock_client: MockClient) -> None:
     client, _ = mock_client(lambda call, body, req: err(f"echo {body['api_key_secret']}", 403))
     assert SECRET not in repr(client)
     with pytest.raises(errors.KasmError) as info:
@@ -355,7 +360,9 @@ def test_empty_credentials_are_refused() -> None:
         KasmClient("https://kasm.example.com", KEY, "")
 
 
-def test_debug_log_has_call_status_duration_and_retries_but_no_body(mock_client, caplog) -> None:
+def test_debug_log_has_call_status_duration_and_retries_but_no_body(
+    mock_client: MockClient, caplog: pytest.LogCaptureFixture
+) -> None:
     import logging
 
     caplog.set_level(logging.DEBUG, logger="terraform_provider_kasm.client")
@@ -374,7 +381,7 @@ def test_debug_log_has_call_status_duration_and_retries_but_no_body(mock_client,
     assert "Sup3r!secret-pw" not in text and SECRET not in text and "target_user" not in text
 
 
-def test_insecure_is_logged(caplog) -> None:
+def test_insecure_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
     from terraform_provider_kasm.client import KasmClient

@@ -68,7 +68,7 @@ def test_create_group_rules(kasm_server: KasmServer) -> None:
     group = create_group(kasm_server, "Developers", 10, description="devs", group_metadata={"k": "v"})
     assert group["is_system"] is False and group["priority"] == 10 and group["program_data"] == {}
     assert group["group_metadata"] == {"k": "v"} and len(group["group_id"]) == 32
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({}, "Invalid Request. Missing required parameters"),
         ({"target_group": {"name": "x"}}, "Invalid Request. Missing required parameters"),
         ({"target_group": {"priority": 3}}, "Invalid Request. Missing required parameters"),
@@ -92,7 +92,7 @@ def test_update_group(kasm_server: KasmServer) -> None:
     )
     updated = response.json()["group"]
     assert (updated["name"], updated["priority"], updated["description"]) == ("Ops", 5, "d")
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"target_group": {}}, "Invalid Request. Missing required parameters"),
         ({"target_group": {"group_id": "nope"}}, "Invalid Request. group_id must be a uuid"),
         ({"target_group": {"group_id": "a" * 32}}, "Invalid Request. group does not exit by that id"),

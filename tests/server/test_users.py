@@ -63,6 +63,7 @@ def test_create_user_errors(kasm_server: KasmServer) -> None:
         400,
         {"error_message": "Error creating user (dup@example.com): (User already exists)"},
     )
+    body: dict[str, Any]
     for body in ({}, {"target_user": {}}, {"target_user": {"first_name": "x"}}):
         response = kasm_server.post("create_user", body)
         assert (response.status_code, response.json()) == (
@@ -322,7 +323,7 @@ def test_attributes(kasm_server: KasmServer) -> None:
 
 def test_attribute_errors(kasm_server: KasmServer) -> None:
     user = create_user(kasm_server, "jack@example.com")
-    cases = [
+    cases: list[tuple[str, dict[str, Any], str]] = [
         ("get_attributes", {"target_user": {}}, "Invalid Request: Missing required parameters"),
         ("get_attributes", {"target_user": {"user_id": "abc"}}, "No user found with name/id: (abc)"),
         ("update_user_attributes", {}, "No target user attribute in request"),

@@ -66,7 +66,9 @@ def start_plugin(env: dict[str, str]) -> Plugin:
     assert proc.stdout is not None
     line = proc.stdout.readline().rstrip("\n")
     m = HANDSHAKE.match(line)
-    assert m, f"bad handshake line {line!r}; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"
+    assert m, (
+        f"bad handshake line {line!r}; stderr: {proc.stderr.read() if proc.stderr and proc.poll() is not None else ''}"
+    )
     cert = m["cert"]
     der = base64.b64decode(cert + "=" * (-len(cert) % 4)) if cert else b""
     return Plugin(proc, line, Path(m["socket"]), der)

@@ -135,7 +135,12 @@ def test_cli_server_delegates(monkeypatch: pytest.MonkeyPatch) -> None:
 
     seen: list[list[str]] = []
     fake = types.ModuleType("terraform_provider_kasm.server.cli")
-    fake.main = lambda argv: seen.append(list(argv)) or 7  # type: ignore[attr-defined]
+
+    def fake_main(argv: list[str]) -> int:
+        seen.append(list(argv))
+        return 7
+
+    fake.main = fake_main  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "terraform_provider_kasm.server.cli", fake)
     assert cli.main(["server", "run", "--port", "1"]) == 7
     assert seen == [["run", "--port", "1"]]
