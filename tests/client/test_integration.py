@@ -167,6 +167,51 @@ def test_group_with_members_needs_force(local_kasm: LocalKasm) -> None:
     assert kasm.groups.find(group.group_id) is None
 
 
+def test_group_settings(local_kasm: LocalKasm) -> None:
+    kasm = local_kasm.client
+    catalogue = {s.name: s for s in kasm.groups.settings()}
+    sharing = catalogue["allow_kasm_sharing"]
+    assert (sharing.value_type, catalogue["keepalive_expiration"].value_type) == ("bool", "int")
+    group = kasm.groups.create(local_kasm.name("Settings"), priority=40)
+    assert kasm.groups.settings(group.group_id) == []
+
+    added = kasm.groups.add_setting(group.group_id, sharing, "true")
+    assert (added.name, added.value, added.value_type, added.group_id) == (
+        "allow_kasm_sharing",
+        "true",
+        "bool",
+        group.group_id,
+    )
+    assert added.group_setting_id != sharing.group_setting_id
+    with pytest.raises(errors.Conflict):
+        kasm.groups.add_setting(group.group_id, sharing, "false")
+    with pytest.raises(errors.APIError, match="Invalid value type or value"):
+        kasm.groups.add_setting(group.group_id, catalogue["keepalive_expiration"], "soon")
+
+    changed = kasm.groups.update_setting(group.group_id, added.group_setting_id, "false")
+    assert changed.value == "false"
+    assert [(s.name, s.value) for s in kasm.groups.settings(group.group_id)] == [
+        ("allow_kasm_sharing", "false")
+    ]
+
+    kasm.groups.remove_setting(added.group_setting_id)
+    assert kasm.groups.settings(group.group_id) == []
+    with pytest.raises(errors.NotFound) as info:
+        kasm.groups.remove_setting(added.group_setting_id)
+    assert info.value.kind == "group setting"
+    kasm.groups.remove_setting(added.group_setting_id, missing_ok=True)
+    with pytest.raises(errors.NotFound) as info:
+        kasm.groups.update_setting(group.group_id, added.group_setting_id, "true")
+    assert info.value.kind == "group setting"
+    kasm.groups.delete(group.group_id)
+    with pytest.raises(errors.NotFound) as info:
+        kasm.groups.settings(group.group_id)
+    assert info.value.kind == "group"
+    with pytest.raises(errors.NotFound) as info:
+        kasm.groups.add_setting(group.group_id, sharing, "true")
+    assert info.value.kind == "group"
+
+
 def test_session_lifecycle(local_kasm: LocalKasm) -> None:
     kasm = local_kasm.client
     dave = local_kasm.name("dave@example.com")

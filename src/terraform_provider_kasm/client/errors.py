@@ -242,6 +242,10 @@ _PERMISSIONS: dict[str, tuple[str, ...]] = {
     "get_images_group": ("Groups View",),
     "add_images_group": ("Groups Modify",),
     "remove_images_group": ("Groups Modify",),
+    "get_settings_group": ("Groups View",),
+    "add_settings_group": ("Groups Modify",),
+    "update_settings_group": ("Groups Modify",),
+    "remove_settings_group": ("Groups Modify",),
     "request_kasm": _IMPERSONATION,
     "get_kasm_status": _IMPERSONATION,
     "destroy_kasm": _IMPERSONATION,
@@ -324,6 +328,16 @@ _NOT_FOUND: list[tuple[frozenset[str] | None, re.Pattern[str], str]] = [
         "group",
     ),
     (frozenset({"remove_images_group"}), re.compile(r"^Group or image does not exist"), "group or image"),
+    (
+        frozenset({"add_settings_group", "update_settings_group", "remove_settings_group"}),
+        re.compile(r"^Group setting does not exist"),
+        "group setting",
+    ),
+    (
+        frozenset({"add_settings_group", "update_settings_group"}),
+        re.compile(r"^Group does not exist"),
+        "group",
+    ),
     (
         frozenset({"update_image"}),
         re.compile(r"attempted to update an image \(.*\) that does not exist"),

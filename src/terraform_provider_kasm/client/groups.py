@@ -12,7 +12,7 @@ from typing import Any
 
 from . import convert, errors
 from ._area import Area, ignore_missing, member, members
-from .models import Group, GroupImage, GroupMember, GroupPermission, Permission
+from .models import Group, GroupImage, GroupMember, GroupPermission, GroupSetting, Permission
 
 
 class Groups(Area):
@@ -173,6 +173,62 @@ class Groups(Area):
         iid = convert.require_id(image_id, "image_id")
         body = {"target_group": {"group_id": gid}, "target_image": {"image_id": iid}}
         ignore_missing(lambda: self._call("remove_images_group", body, idempotent=True), missing_ok)
+
+    # --- settings --------------------------------------------------------------------------------
+
+    def _settings_json(self, gid: str | None) -> builtins.list[Mapping[str, Any]]:
+        data = self._call("get_settings_group", {"target_group": {"group_id": gid or ""}}, idempotent=True)
+        return members("get_settings_group", data, "settings")
+
+    def settings(self, group_id: str | None = None) -> builtins.list[GroupSetting]:
+        """The group's own settings (``get_settings_group``; *Groups View*). Without a group: Kasm's
+        defaults (the All Users group's settings), the catalogue of setting names whose
+        ``group_setting_id`` :meth:`add_setting` takes."""
+        gid = convert.require_id(group_id, "group_id") if group_id is not None else None
+        return [GroupSetting.from_json(s) for s in self._settings_json(gid)]
+
+    def add_setting(self, group_id: str, default: GroupSetting, value: str) -> GroupSetting:
+        """Give the group a setting (``add_settings_group``; *Groups Modify*): ``default`` is the
+        catalogue entry of that name (from :meth:`settings` without a group), ``value`` Kasm's
+        string form. Conflict if the group has it already (also after a reset: a setting that
+        existed before the call is never taken for its result)."""
+        gid = convert.require_id(group_id, "group_id")
+        body = {
+            "target_group": {"group_id": gid},
+            "target_setting": {"group_setting_id": default.group_setting_id, "value": value},
+        }
+
+        def lookup() -> dict[str, Any] | None:
+            found = next((s for s in self._settings_json(gid) if s.get("name") == default.name), None)
+            return {"setting": found} if found is not None else None
+
+        data = self._create(
+            "add_settings_group",
+            body,
+            what=f"The setting {default.name} of group ({gid})",
+            lookup=lookup,
+            mine=lambda answer: answer["setting"].get("value") == value,
+        )
+        return GroupSetting.from_json(member("add_settings_group", data, "setting"))
+
+    def update_setting(self, group_id: str, group_setting_id: str, value: str) -> GroupSetting:
+        """Change the value of one of the group's settings (``update_settings_group``; *Groups
+        Modify*); ``group_setting_id`` is the group's own setting, not the default's."""
+        body = {
+            "target_group": {"group_id": convert.require_id(group_id, "group_id")},
+            "target_setting": {
+                "group_setting_id": convert.require_id(group_setting_id, "group_setting_id"),
+                "value": value,
+            },
+        }
+        data = self._call("update_settings_group", body, idempotent=True)
+        return GroupSetting.from_json(member("update_settings_group", data, "setting"))
+
+    def remove_setting(self, group_setting_id: str, *, missing_ok: bool = False) -> None:
+        """Remove one of a group's settings (``remove_settings_group``; *Groups Modify*): the
+        group's members then get the setting from their other groups, else the default."""
+        body = {"group_setting_id": convert.require_id(group_setting_id, "group_setting_id")}
+        ignore_missing(lambda: self._call("remove_settings_group", body, idempotent=True), missing_ok)
 
     # --- permissions (Kasm: Global Admin only) ---------------------------------------------------
 

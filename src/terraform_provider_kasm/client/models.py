@@ -26,6 +26,7 @@ __all__ = [
     "GroupMember",
     "GroupPermission",
     "GroupRef",
+    "GroupSetting",
     "Image",
     "ImageSpec",
     "License",
@@ -353,6 +354,21 @@ class GroupPermission(Model):
     permission_id: int = fld(0, parse=lambda v: c.optional_int(v) or 0)
     permission_name: str | None = _str()
     permission_description: str | None = _str()
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GroupSetting(Model):
+    """A group's setting (``get_settings_group``, ``add_settings_group``). Kasm stores every value
+    as a string and types it by ``value_type``: ``bool`` ("true"/"True"), ``int``, ``float``,
+    ``string``, ``json``, ``json_pass`` or ``usage_limit`` (JSON). The All Users group's settings
+    are the defaults, the catalogue of setting names."""
+
+    group_setting_id: str = _id()
+    group_id: str | None = _opt_id()
+    name: str = fld("", parse=lambda v: c.optional_str(v) or "")
+    value: str = fld("", parse=lambda v: "" if v is None else v if isinstance(v, str) else str(v))
+    value_type: str = fld("string", parse=lambda v: c.optional_str(v) or "string")
+    description: str | None = _str()
 
 
 # --- sessions ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from ..client import KasmClient
 from ..client import errors as kerr
-from ..client.models import Group, GroupImage, GroupMember, Image
+from ..client.models import Group, GroupImage, GroupMember, GroupSetting, Image
 from ..tfplugin.diagnostics import DiagnosticError
 from ..tfplugin.resource import ResourceContext
 
@@ -143,6 +143,18 @@ class KasmData:
         group does not exist."""
         return self.reads.get(
             ("get_users_group", group_id), lambda: _or_none(self.client.groups.users, group_id)
+        )
+
+    def settings_catalogue(self) -> tuple[GroupSetting, ...]:
+        """Kasm's default group settings, the catalogue of setting names (one ``get_settings_group``
+        without a group)."""
+        return self.reads.get(("get_settings_group", None), lambda: tuple(self.client.groups.settings()))
+
+    def group_settings(self, group_id: str) -> tuple[GroupSetting, ...] | None:
+        """The group's own settings (one ``get_settings_group`` per group); None when the group does
+        not exist."""
+        return self.reads.get(
+            ("get_settings_group", group_id), lambda: _or_none(self.client.groups.settings, group_id)
         )
 
 

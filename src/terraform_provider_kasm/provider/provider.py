@@ -26,6 +26,7 @@ from .data_sources.images import ImagesDataSource
 from .resources.group import GroupResource
 from .resources.group_image import GroupImageResource
 from .resources.group_membership import GroupMembershipResource
+from .resources.group_setting import GroupSettingResource
 from .resources.session import SessionResource
 from .resources.user import UserResource
 
@@ -366,6 +367,7 @@ class KasmProvider(Provider):
         GroupResource,
         GroupImageResource,
         GroupMembershipResource,
+        GroupSettingResource,
         SessionResource,
         UserResource,
     )
