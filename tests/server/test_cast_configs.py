@@ -67,9 +67,11 @@ def test_cast_config_errors(kasm_server: KasmServer) -> None:
         == missing
     )
     assert error(kasm_server.post("get_cast_config", {}), 400) == missing
+    image_id = seeded_image_id(kasm_server)
     ok(
         kasm_server.post(
-            "create_cast_config", {"target_cast_config": {"key": "one", "casting_config_name": "One"}}
+            "create_cast_config",
+            {"target_cast_config": {"key": "one", "casting_config_name": "One", "image_id": image_id}},
         )
     )
     for spec in ({"key": "one"}, {"key": "two", "casting_config_name": "One"}):
@@ -100,7 +102,14 @@ def test_an_image_or_group_in_a_cast_config_cannot_be_deleted(kasm_server: KasmS
     cast = ok(
         kasm_server.post(
             "create_cast_config",
-            {"target_cast_config": {"key": "gone", "image_id": image_id, "group_id": group_id}},
+            {
+                "target_cast_config": {
+                    "key": "gone",
+                    "casting_config_name": "Gone",
+                    "image_id": image_id,
+                    "group_id": group_id,
+                }
+            },
         )
     )["cast_config"]
     refused = kasm_server.post("delete_image", {"target_image": {"image_id": image_id}}).json()
@@ -115,3 +124,17 @@ def test_an_image_or_group_in_a_cast_config_cannot_be_deleted(kasm_server: KasmS
     ok(kasm_server.post("delete_image", {"target_image": {"image_id": image_id}}))
     ok(kasm_server.post("delete_group", {"target_group": {"group_id": group_id}}))
     assert ok(kasm_server.post("get_cast_configs")) == {"cast_configs": []}
+
+
+def test_cast_config_kasm_defaults_and_not_null_columns(kasm_server: KasmServer) -> None:
+    """allow_resume defaults to true (Kasm 1.15's column default); image_id and casting_config_name
+    are NOT NULL columns Kasm does not check first: a create without them is an unhandled 500."""
+    image_id = seeded_image_id(kasm_server)
+    for spec in ({"key": "a", "casting_config_name": "A"}, {"key": "b", "image_id": image_id}):
+        crashed = kasm_server.post("create_cast_config", {"target_cast_config": spec})
+        assert crashed.status_code == 500 and crashed.headers["x-kasm-local-emulated-crash"] == "1"
+    assert ok(kasm_server.post("get_cast_configs")) == {"cast_configs": []}
+    spec = {"key": "c", "casting_config_name": "C", "image_id": image_id}
+    created = ok(kasm_server.post("create_cast_config", {"target_cast_config": spec}))["cast_config"]
+    assert created["allow_resume"] is True and created["enable_sharing"] is False
+    assert (created["session_remaining"], created["allowed_referrers"]) == (0, [])

@@ -23,6 +23,7 @@ from ..tfplugin.resource import DataSource, Resource
 from ..tfplugin.types import UNKNOWN, Bool, Number, String
 from .context import KasmData, Unconfigured
 from .data_sources.images import ImagesDataSource
+from .resources.cast_config import CastConfigResource
 from .resources.group import GroupResource
 from .resources.group_image import GroupImageResource
 from .resources.group_membership import GroupMembershipResource
@@ -364,6 +365,7 @@ class KasmProvider(Provider):
     schema = SCHEMA
     # One line per type; the order does not matter.
     resources: ClassVar[tuple[type[Resource], ...]] = (
+        CastConfigResource,
         GroupResource,
         GroupImageResource,
         GroupMembershipResource,

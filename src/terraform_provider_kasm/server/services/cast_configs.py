@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from ..endpoints import EndpointGroup, KasmCall
-from ..errors import KasmError
+from ..errors import KasmCrash, KasmError
 from ..ids import parse_id
 from ..models.cast_configs import (
     CastConfigIdRequest,
@@ -52,13 +52,15 @@ BOOL_FIELDS = (
     "allow_kasm_webcam",
     "allow_kasm_printing",
 )
+# Kasm 1.15's column defaults: every flag is off except allow_resume.
+DEFAULT_TRUE = frozenset({"allow_resume"})
 INT_FIELDS = ("session_remaining", "ip_request_limit", "ip_request_seconds")
 TEXT_FIELDS = ("error_url", "kasm_url")
 
 
 def cast_config_out(config: CastConfig) -> dict[str, Any]:
     options = dict(config.options or {})
-    values: dict[str, Any] = {name: bool(options.get(name, False)) for name in BOOL_FIELDS}
+    values: dict[str, Any] = {name: bool(options.get(name, name in DEFAULT_TRUE)) for name in BOOL_FIELDS}
     values.update({name: int(options.get(name, 0)) for name in INT_FIELDS})
     values.update({name: options.get(name) for name in TEXT_FIELDS})
     return CastConfigOut(
@@ -209,6 +211,9 @@ def create_cast_config(call: KasmCall) -> dict[str, Any]:
     config = CastConfig(key=truncated(spec["key"], 255), options={})
     _apply(call, config, spec)
     _check_unique(call, config)
+    if config.image_id is None or not config.casting_config_name:
+        # Both columns are NOT NULL in Kasm 1.15, which does not check them first: an IntegrityError.
+        raise KasmCrash("cast_configs.image_id / casting_config_name NOT NULL")
     call.db.add(config)
     call.db.flush()
     return {"cast_config": cast_config_out(config)}
