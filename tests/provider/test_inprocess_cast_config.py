@@ -131,6 +131,7 @@ def test_go_provider_names_are_aliases(provider_harness: Harness, image_id: str)
         ({"valid_until": "tomorrow"}, "valid_until", "UTC time"),
         ({"valid_until": "2030-12-31T23:59:59Z"}, "valid_until", "Kasm's form"),
         ({"remote_app_configs": "[1]"}, "remote_app_configs", "JSON object"),
+        ({"remote_app_configs": "{nope"}, "remote_app_configs", "not valid JSON"),
         ({"allowed_referrers": ["a.example", "a.example"]}, "allowed_referrers", "twice"),
         ({"allowed_referrers": [" a.example"]}, "allowed_referrers", "without spaces"),
         ({"image_id": "nope"}, "image_id", "Kasm id"),
@@ -182,3 +183,20 @@ def test_import_forms_and_drift(provider_harness: Harness, image_id: str, form: 
     with pytest.raises(ProviderError) as failed:
         h.import_(C, "key:nope")
     assert "Cast config not found" in failed.value.text
+
+
+def test_remote_app_configs_compare_as_json(provider_harness: Harness, image_id: str) -> None:
+    h = provider_harness
+    config = cast(h, image_id, remote_app_configs='{"remote_app_name":"word","args":[]}')
+    state = h.create(C, config)
+    respelled = {**config, "remote_app_configs": '{ "args": [ ],\n "remote_app_name": "word" }'}
+    assert h.changes(C, state, respelled) == {}
+    imported = h.import_(C, state["id"])
+    assert imported is not None and imported["remote_app_configs"] == '{"args":[],"remote_app_name":"word"}'
+    assert h.changes(C, imported, respelled) == {}
+    # Removed: Kasm is sent {} and the state is null again.
+    cleared = h.update(C, state, {**config, "remote_app_configs": None})
+    assert (
+        cleared["remote_app_configs"] is None
+        and h.client.cast_configs.get(state["id"]).remote_app_configs == {}
+    )

@@ -31,7 +31,14 @@ from ..helpers import (
     keep_null,
     normalize_id,
 )
-from ..toolkit import computed, keep_id_spelling, keep_spelling, parse_import_id, rollback_on_failure
+from ..toolkit import (
+    computed,
+    json_string,
+    keep_id_spelling,
+    keep_json,
+    parse_import_id,
+    rollback_on_failure,
+)
 
 _MAX_INT = 2_147_483_647  # Kasm's integer columns
 
@@ -103,20 +110,6 @@ def _check_time(value: Any) -> str | None:
         'must be a UTC time in Kasm\'s form "YYYY-MM-DD hh:mm:ss", e.g. "2030-12-31 23:59:59" or '
         f'formatdate("YYYY-MM-DD hh:mm:ss", timeadd(timestamp(), "720h")) (got {value!r}).'
     )
-
-
-def _json_object(value: str) -> dict[str, Any] | None:
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
-
-
-def _check_json(value: Any) -> str | None:
-    if isinstance(value, str) and _json_object(value) is not None:
-        return None
-    return 'must be a JSON object, e.g. jsonencode({ remote_app_name = "..." }).'
 
 
 def _check_referrers(value: Any) -> str | None:
@@ -249,12 +242,9 @@ class CastConfigResource(Resource):
                 '`formatdate("YYYY-MM-DD hh:mm:ss", timeadd(timestamp(), "720h"))`. '
                 "Removing it replaces the cast config (Kasm's update cannot clear it).",
             ),
-            "remote_app_configs": s.Attribute(
-                String,
-                optional=True,
-                validators=[s.FuncValidator(_check_json)],
-                markdown_description="Kasm's RemoteApp settings for Server (RDP) workspaces, a JSON "
-                "object (`jsonencode({...})`); compared as JSON, so key order and spaces make no diff.",
+            "remote_app_configs": json_string(
+                "Kasm's RemoteApp settings for Server (RDP) workspaces, a JSON object "
+                "(`jsonencode({...})`); compared as JSON, so key order and spaces make no diff."
             ),
             **{name: _flag(name, default, text) for name, (default, text) in FLAGS.items()},
             "image_friendly_name": computed("The image's friendly name.", stable=False),
@@ -284,7 +274,7 @@ class CastConfigResource(Resource):
             group_id=normalize_id(plan["group_id"], "group_id") if plan["group_id"] else None,
             allowed_referrers=tuple(plan["allowed_referrers"] or ()),
             valid_until=_parse_time(valid_until) if valid_until else None,
-            remote_app_configs=(_json_object(remote) or {}) if remote else {},
+            remote_app_configs=json.loads(remote) if remote else {},
             **values,
         )
 
@@ -293,14 +283,6 @@ class CastConfigResource(Resource):
         """The state for Kasm's ``config``; ``want`` (the plan, or the prior state) gives the
         spellings to keep: ids, times, JSON, and null vs "" for texts."""
         valid_until = convert.format_datetime(config.valid_until)
-        remote: Any = None
-        if config.remote_app_configs or want.get("remote_app_configs"):
-            # jsonencode()'s form (sorted keys, no spaces), so an import matches a jsonencode() config.
-            remote = json.dumps(
-                config.remote_app_configs, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            )
-            if isinstance(want.get("remote_app_configs"), str):
-                remote = keep_spelling(want["remote_app_configs"], remote, _json_object)
         state: dict[str, Any] = {
             "id": config.cast_config_id,
             "casting_config_name": config.casting_config_name,
@@ -313,7 +295,7 @@ class CastConfigResource(Resource):
             "error_url": keep_null(config.error_url, want.get("error_url")),
             "kasm_url": keep_null(config.kasm_url, want.get("kasm_url")),
             "valid_until": valid_until,
-            "remote_app_configs": remote,
+            "remote_app_configs": keep_json(want.get("remote_app_configs"), config.remote_app_configs),
             "image_friendly_name": config.image_friendly_name,
             "group_name": config.group_name,
         }
