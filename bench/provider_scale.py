@@ -3,7 +3,8 @@
 Starts the local Kasm server (its own process, SQLite in a temporary directory, a free loopback port,
 ``--session-start-seconds 0``), installs the provider into a temporary plugin mirror, writes a
 configuration with N ``kasm_user``, M ``kasm_group``, K ``kasm_group_membership`` (spread over the
-groups) and G ``kasm_group_image`` (one image per group, from ``data.kasm_images``) and runs, with
+groups), G ``kasm_group_image`` (one image per group, from ``data.kasm_images``) and Z ``kasm_zone``
+and runs, with
 ``-parallelism=10`` (Terraform's default):
 
 * ``init``;
@@ -23,14 +24,15 @@ while Terraform runs) and CPU time, and the server's CPU time.
 Targets (printed as met / missed):
 
 * a refresh costs at most 1 call per object plus 1 listing per list type (``get_users``,
-  ``get_groups``, ``get_images``, ``get_permissions``) per provider process (a paged listing counts
+  ``get_groups``, ``get_images``, ``get_permissions``, ``get_zones``) per provider process (a paged listing counts
   once; its pages are shown);
 * a refresh (``plan``) takes at most 1.5x the time of ``plan -refresh=false`` (medians).
 
     python bench/provider_scale.py [--users 1000 --groups 100 --memberships 1000 --group-images 100]
+                                   [--zones 100]
                                    [--plan-runs 3] [--quick] [--check] [--json FILE]
 
-``--quick``: 40 users, 4 groups, 40 memberships, 4 group images, 1 plan run (a smoke check).
+``--quick``: 40 users, 4 groups, 40 memberships, 4 group images, 4 zones, 1 plan run (a smoke check).
 ``--check``: exit 1 when a target is missed (otherwise the exit code is 0 unless something crashed).
 """
 
@@ -62,7 +64,7 @@ from terraform_provider_kasm.install import install
 PARALLELISM = 10
 PASSWORD = "Bench-Passw0rd!2026"
 #: Calls that list every object of a type (one listing serves every resource of that type).
-LIST_CALLS = ("get_users", "get_groups", "get_images", "get_permissions")
+LIST_CALLS = ("get_users", "get_groups", "get_images", "get_permissions", "get_zones")
 #: get_users page size the client uses (client/users.py).
 USERS_PAGE_SIZE = 100
 REFRESH_RATIO_TARGET = 1.5
@@ -245,7 +247,9 @@ class LocalServer:
 # --- the configuration ------------------------------------------------------------------------------
 
 
-def configuration(server: LocalServer, users: int, groups: int, memberships: int, group_images: int) -> str:
+def configuration(
+    server: LocalServer, users: int, groups: int, memberships: int, group_images: int, zones: int = 0
+) -> str:
     """Membership i: user i % N in group (i % N + i // N) % M (distinct pairs for K <= N*M).
     Group image j: group j % M gets image j // M of ``data.kasm_images`` (distinct for G <= M*images)."""
     return f"""
@@ -285,6 +289,12 @@ resource "kasm_group_image" "gi" {{
   count    = {group_images}
   group_id = kasm_group.g[count.index % {groups}].id
   image_id = data.kasm_images.all.images[floor(count.index / {groups})].id
+}}
+
+resource "kasm_zone" "z" {{
+  count      = {zones}
+  name       = "bench-zone-${{count.index}}"
+  proxy_port = 8443
 }}
 """
 
@@ -459,6 +469,7 @@ def main() -> int:
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--memberships", type=int, default=1000)
     parser.add_argument("--group-images", type=int, default=100)
+    parser.add_argument("--zones", type=int, default=100)
     parser.add_argument("--plan-runs", type=int, default=3, help="times each plan is run (default 3)")
     parser.add_argument("--quick", action="store_true", help="a small size for a smoke check")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -468,11 +479,12 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.users, args.groups, args.memberships, args.group_images, args.plan_runs = 40, 4, 40, 4, 1
-    n, m, k, g = args.users, args.groups, args.memberships, args.group_images
-    if min(n, m) < 1 or min(k, g) < 0 or k > n * m:
+        args.zones = 4
+    n, m, k, g, z = args.users, args.groups, args.memberships, args.group_images, args.zones
+    if min(n, m) < 1 or min(k, g, z) < 0 or k > n * m:
         parser.error("need users >= 1, groups >= 1 and memberships <= users * groups")
     terraform = terraform_binary(args.terraform)
-    objects = n + m + k + g + 1  # + the kasm_images data source
+    objects = n + m + k + g + z + 1  # + the kasm_images data source
 
     with environment(args.keep) as (tmp, server):
         images = len(server.post("get_images")["images"])
@@ -486,12 +498,12 @@ def main() -> int:
         )
         workdir = tmp / "work"
         workdir.mkdir()
-        (workdir / "main.tf").write_text(configuration(server, n, m, k, g))
+        (workdir / "main.tf").write_text(configuration(server, n, m, k, g, z))
         bench = Bench(terraform, workdir, tf_env(cli_config), server)
         version = subprocess.run([terraform, "version"], capture_output=True, text=True, check=False).stdout
         print(
             f"{version.splitlines()[0] if version else terraform}; {os.cpu_count()} cores; "
-            f"{n} users, {m} groups, {k} memberships, {g} group images (+1 data source) = {objects} objects; "
+            f"{n} users, {m} groups, {k} memberships, {g} group images, {z} zones (+1 data source) = {objects} objects; "
             f"-parallelism={PARALLELISM}",
             flush=True,
         )
@@ -581,6 +593,7 @@ def main() -> int:
                         "groups": m,
                         "memberships": k,
                         "group_images": g,
+                        "zones": z,
                         "objects": objects,
                     },
                     "phases": [

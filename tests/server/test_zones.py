@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from terraform_provider_kasm.server.permissions import Permission as P
 
 from ..fixtures.kasm_server import KasmServer
@@ -115,3 +117,41 @@ def test_zone_permissions(kasm_server: KasmServer) -> None:
         error(kasm_server.post("create_zone", {**creds, "target_zone": {"zone_name": "z"}}), 401)
         == "Unauthorized"
     )
+
+
+def test_zones_in_use_cannot_be_deleted(kasm_server: KasmServer) -> None:
+    (default,) = ok(kasm_server.post("get_zones"))["zones"]
+    # The default zone holds the (simulated) manager, as on a Kasm install.
+    assert default["managers"] == [
+        {"manager_id": default["primary_manager_id"], "manager_hostname": "kasm-manager.local"}
+    ]
+    dashed_default = str(uuid.UUID(default["zone_id"]))
+    assert error(kasm_server.post("delete_zone", {"target_zone": {"zone_id": default["zone_id"]}})) == (
+        f"Zone ({dashed_default}): (default) is in use by (1) managers and cannot be deleted"
+    )
+    east = ok(kasm_server.post("create_zone", {"target_zone": {"zone_name": "east"}}))["zone"]
+    assert east["managers"] == [] and east["primary_manager_id"] is None
+    listed = {z["zone_name"]: z for z in ok(kasm_server.post("get_zones"))["zones"]}
+    assert listed["east"]["servers"] == [] and len(listed["default"]["servers"]) == 1
+    # A session restricted to the zone runs on the agent there: the zone is in use by that server.
+    image_id = authorised_image_id(kasm_server, user_id := new_user(kasm_server))
+    image = ok(kasm_server.post("get_images"))["images"]
+    spec = next(i for i in image if i["image_id"] == image_id)
+    ok(
+        kasm_server.post(
+            "update_image",
+            {
+                "target_image": {
+                    **{k: spec[k] for k in ("image_id", "name", "friendly_name", "cores", "memory")},
+                    "restrict_to_zone": True,
+                    "zone_id": east["zone_id"],
+                }
+            },
+        )
+    )
+    kasm_id = start(kasm_server, user_id, image_id)["kasm_id"]
+    assert error(kasm_server.post("delete_zone", {"target_zone": {"zone_id": east["zone_id"]}})) == (
+        f"Zone ({uuid.UUID(east['zone_id'])}): (east) is in use by (1) servers and cannot be deleted"
+    )
+    ok(kasm_server.post("destroy_kasm", {"user_id": user_id, "kasm_id": kasm_id}))
+    assert ok(kasm_server.post("delete_zone", {"target_zone": {"zone_id": east["zone_id"]}})) == {}

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from ..client import KasmClient
 from ..client import errors as kerr
-from ..client.models import Group, GroupImage, GroupMember, GroupSetting, Image
+from ..client.models import Group, GroupImage, GroupMember, GroupSetting, Image, Registry, Zone
 from ..tfplugin.diagnostics import DiagnosticError
 from ..tfplugin.resource import ResourceContext
 
@@ -130,6 +130,20 @@ class KasmData:
 
     def group(self, group_id: str) -> Group | None:
         return next((g for g in self.groups() if g.group_id == group_id), None)
+
+    def zones(self) -> tuple[Zone, ...]:
+        """Every deployment zone (one brief ``get_zones``)."""
+        return self.reads.get(("get_zones",), lambda: tuple(self.client.zones.list(brief=True)))
+
+    def zone(self, zone_id: str) -> Zone | None:
+        return next((z for z in self.zones() if z.zone_id == zone_id), None)
+
+    def registries(self) -> tuple[Registry, ...]:
+        """Every installed workspace registry (one ``get_registries``)."""
+        return self.reads.get(("get_registries",), lambda: tuple(self.client.registries.list()))
+
+    def registry(self, registry_id: str) -> Registry | None:
+        return next((r for r in self.registries() if r.registry_id == registry_id), None)
 
     def group_images(self, group_id: str) -> tuple[GroupImage, ...] | None:
         """The images the group may launch (one ``get_images_group`` per group); None when the

@@ -23,6 +23,7 @@ from ..tfplugin.resource import DataSource, Resource
 from ..tfplugin.types import UNKNOWN, Bool, Number, String
 from .context import KasmData, Unconfigured
 from .data_sources.images import ImagesDataSource
+from .data_sources.zones import ZonesDataSource
 from .resources.cast_config import CastConfigResource
 from .resources.group import GroupResource
 from .resources.group_image import GroupImageResource
@@ -30,6 +31,7 @@ from .resources.group_membership import GroupMembershipResource
 from .resources.group_setting import GroupSettingResource
 from .resources.session import SessionResource
 from .resources.user import UserResource
+from .resources.zone import ZoneResource
 
 #: attribute → environment variable it falls back to.
 ENV_VARS: dict[str, str] = {
@@ -372,8 +374,12 @@ class KasmProvider(Provider):
         GroupSettingResource,
         SessionResource,
         UserResource,
+        ZoneResource,
     )
-    data_sources: ClassVar[tuple[type[DataSource], ...]] = (ImagesDataSource,)
+    data_sources: ClassVar[tuple[type[DataSource], ...]] = (
+        ImagesDataSource,
+        ZonesDataSource,
+    )
 
     def configure(self, ctx: ProviderContext, config: dict[str, Any]) -> KasmData | Unconfigured:
         settings = resolve_settings(config)

@@ -13,3 +13,6 @@ DEFAULT_REGISTRY_URL = "https://registry.kasmweb.com/"
 LOCAL_AGENT_ID = uuid.uuid5(uuid.NAMESPACE_DNS, "agent.kasm.local").hex
 LOCAL_AGENT_HOSTNAME = "kasm-agent.local"
 LOCAL_AGENT_IP = "127.0.0.1"
+# Its manager, which lives in the seeded default zone (`zones.local_manager`).
+LOCAL_MANAGER_ID = uuid.uuid5(uuid.NAMESPACE_DNS, "manager.kasm.local").hex
+LOCAL_MANAGER_HOSTNAME = "kasm-manager.local"

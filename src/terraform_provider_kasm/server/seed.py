@@ -217,7 +217,7 @@ def _seed_catalogue(db: Session) -> None:
         GroupSetting(group_id=ALL_USERS_GROUP_ID, name=n, value=v, value_type=t, description=d)
         for n, v, t, d in DEFAULT_GROUP_SETTINGS
     )
-    db.add(Zone(zone_name="default"))
+    db.add(Zone(zone_name="default", local_manager=True))
     db.add(
         Registry(
             registry_url=DEFAULT_REGISTRY_URL,

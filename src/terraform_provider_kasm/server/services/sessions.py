@@ -423,7 +423,8 @@ def request_kasm(call: KasmCall) -> dict[str, Any]:
 
 
 def _default_zone(db: Session) -> Zone | None:
-    zone = db.scalar(select(Zone).where(Zone.zone_name == "default"))
+    # The zone of the (simulated) manager, as Kasm's API server uses its own zone.
+    zone = db.scalar(select(Zone).where(Zone.local_manager.is_(True)))
     return zone if zone is not None else db.scalars(select(Zone).order_by(Zone.zone_name)).first()
 
 

@@ -1,7 +1,9 @@
 """Deployment zones: Kasm 1.15's admin zone calls (errors are HTTP 200 with `error_message`).
 
-This server has no managers; every session runs on one simulated agent, whose capacity the zones of
-the sessions share (`available_*` in `get_zones`).
+This server has one simulated manager, in the seeded default zone (`zones.local_manager`), and one
+simulated agent every session runs on, whose capacity the zones of the sessions share (`available_*`
+in `get_zones`). As in Kasm, a zone with a manager or servers cannot be deleted: the default zone,
+and a zone while sessions run in it (on the agent, its one server then).
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..constants import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID
+from ..constants import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID, LOCAL_MANAGER_HOSTNAME, LOCAL_MANAGER_ID
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
-from ..ids import parse_id
+from ..ids import dashed, parse_id
 from ..models.common import Empty
 from ..models.zones import (
     GetZonesRequest,
@@ -43,13 +45,20 @@ TEXT_FIELDS = (
 BOOL_FIELDS = ("proxy_connections", "prioritize_static_agents", "search_alternate_zones")
 
 
+def _managers(zone: Zone) -> list[dict[str, Any]]:
+    if not zone.local_manager:
+        return []
+    return [{"manager_id": LOCAL_MANAGER_ID, "manager_hostname": LOCAL_MANAGER_HOSTNAME}]
+
+
 def zone_fields(zone: Zone) -> dict[str, Any]:
+    managers = _managers(zone)
     return {
         "zone_id": zone.zone_id,
         "zone_name": zone.zone_name,
-        "primary_manager_id": None,
-        "primary_manager": None,
-        "managers": [],
+        "primary_manager_id": managers[0]["manager_id"] if managers else None,
+        "primary_manager": {**managers[0], "zone_id": zone.zone_id} if managers else None,
+        "managers": managers,
         "allow_origin_domain": zone.allow_origin_domain,
         "upstream_auth_address": zone.upstream_auth_address,
         "proxy_connections": zone.proxy_connections,
@@ -92,7 +101,7 @@ def get_zones(call: KasmCall) -> dict[str, Any]:
                     "enabled": True,
                     "zone_id": zone.zone_id,
                 }
-            ]
+            ][: _servers(zone, count)]
         zones.append(
             ListedZoneOut(
                 **zone_fields(zone),
@@ -104,6 +113,12 @@ def get_zones(call: KasmCall) -> dict[str, Any]:
             ).model_dump()
         )
     return {"zones": zones}
+
+
+def _servers(zone: Zone, sessions: int) -> int:
+    """How many servers Kasm would list for the zone: the agent, in the manager's zone or where
+    sessions run."""
+    return 1 if zone.local_manager or sessions else 0
 
 
 def _apply(zone: Zone, spec: dict[str, Any]) -> None:
@@ -183,7 +198,19 @@ def delete_zone(call: KasmCall) -> dict[str, Any]:
     zone = call.db.get(Zone, zone_id)
     if zone is None:
         raise KasmError(f"Zone ({spec['zone_id']}) Does not Exist")
-    # No managers or servers live in zones here, so nothing blocks the delete; images restricted to
-    # the zone lose the restriction's target and staging configs of the zone go with it.
+    managers = len(_managers(zone))
+    if managers:
+        raise KasmError(
+            f"Zone ({dashed(zone.zone_id)}): ({zone.zone_name}) is in use by ({managers}) managers "
+            "and cannot be deleted"
+        )
+    sessions = call.db.scalar(select(func.count()).select_from(Kasm).where(Kasm.zone_id == zone.zone_id))
+    servers = _servers(zone, sessions or 0)
+    if servers:
+        raise KasmError(
+            f"Zone ({dashed(zone.zone_id)}): ({zone.zone_name}) is in use by ({servers}) servers "
+            "and cannot be deleted"
+        )
+    # Images restricted to the zone lose the restriction's target; its staging configs go with it.
     call.db.delete(zone)
     return {}

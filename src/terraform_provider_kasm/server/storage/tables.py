@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -175,6 +176,8 @@ class Zone(Base):
     load_strategy: Mapped[str] = mapped_column(String(64), default="least_load")
     prioritize_static_agents: Mapped[bool] = mapped_column(Boolean, default=True)
     search_alternate_zones: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The zone of this server's one (simulated) manager and agent, as a Kasm install's first zone.
+    local_manager: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Image(Base):
@@ -307,6 +310,9 @@ class Registry(Base):
     is_verified: Mapped[bool] = mapped_column(Boolean, default=True)
     config: Mapped[Any] = mapped_column(JSON, default=dict)
     workspaces: Mapped[Any] = mapped_column(JSON, default=list)
+    # Sent by newer Kasm clients on create_registry (1.15 ignores them); kept and listed.
+    channel: Mapped[str | None] = mapped_column(String(64))
+    override_schema: Mapped[str | None] = mapped_column(Text)
 
 
 class SessionPermission(Base):
