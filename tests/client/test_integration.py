@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from terraform_provider_kasm.client import KasmClient, errors
@@ -301,3 +303,28 @@ def test_one_client_shared_by_threads(local_kasm: LocalKasm) -> None:
     for user_id, group_id, image_count in results:
         assert image_count > 0
         assert [m.user_id for m in kasm.groups.users(group_id)] == [user_id]
+
+
+def test_image_update_clears_what_is_left_none(local_kasm: LocalKasm) -> None:
+    """update_image replaces the object: a session limit, docker credentials or registry left None
+    are cleared, while a docker token sent back masked (as get_images shows it) is kept."""
+    kasm = local_kasm.client
+    created = kasm.images.create(
+        ImageSpec(
+            name=local_kasm.name("kasmweb/limited:1.0"),
+            session_time_limit=3600,
+            docker_registry="https://registry.example/",
+            docker_user="bot",
+            docker_token="tok-1",
+        )
+    )
+    assert created.session_time_limit == 3600 and created.docker_token == "**********"
+    kept = kasm.images.update(created.image_id, created.to_spec())
+    assert (kept.session_time_limit, kept.docker_user, kept.docker_token) == (3600, "bot", "**********")
+    spec = dataclasses.replace(
+        created.to_spec(), session_time_limit=None, docker_user=None, docker_token=None, docker_registry=None
+    )
+    cleared = kasm.images.update(created.image_id, spec)
+    assert (cleared.session_time_limit, cleared.docker_user, cleared.docker_token) == (None, None, None)
+    assert cleared.docker_registry is None
+    kasm.images.delete(created.image_id)

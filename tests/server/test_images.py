@@ -163,3 +163,60 @@ def test_docker_token_is_masked_and_kept_when_sent_back_masked(kasm_server: Kasm
     with state.db.session(write=False) as db:
         row = db.get(Image, image["image_id"])
         assert row is not None and row.docker_token == "secret-token"
+
+
+def test_update_image_assigns_texts_and_resources_only_when_truthy(kasm_server: KasmServer) -> None:
+    """Kasm 1.15's create_update_image: `if description:` and the like, so "" (or 0 cores) keeps the
+    stored value and a description, zone or server pool once set cannot be cleared."""
+    zone = kasm_server.post("get_zones", {}).json()["zones"][0]["zone_id"]
+    image = _create(
+        kasm_server, friendly_name="F", description="d", notes="n", image_src="i.png", cores=2, zone_id=zone
+    )
+    blank = {
+        "image_id": image["image_id"],
+        "friendly_name": "",
+        "description": "",
+        "notes": "",
+        "image_src": "",
+        "cores": 0,
+        "memory": 0,
+        "zone_id": "",
+    }
+    updated = kasm_server.post("update_image", {"target_image": blank}).json()["image"]
+    assert (updated["friendly_name"], updated["description"], updated["notes"]) == ("F", "d", "n")
+    assert (updated["image_src"], updated["cores"], updated["memory"]) == ("i.png", 2.0, 768000000)
+    assert updated["zone_id"] == zone
+    # Negative numbers are truthy: Kasm stores them (the provider checks them first).
+    negative = kasm_server.post("update_image", {"target_image": {**blank, "cores": -1}}).json()["image"]
+    assert negative["cores"] == -1.0
+
+
+def test_docker_token_is_cleared_unless_sent_back_masked(kasm_server: KasmServer) -> None:
+    image = _create(kasm_server, docker_token="secret-token")
+    target = {"image_id": image["image_id"]}
+    kept = kasm_server.post("update_image", {"target_image": {**target, "docker_token": "**********"}})
+    assert kept.json()["image"]["docker_token"] == "**********"
+    cleared = kasm_server.post("update_image", {"target_image": target})
+    assert cleared.json()["image"]["docker_token"] is None
+    kasm_server.post("update_image", {"target_image": {**target, "docker_token": "new"}})
+    again = kasm_server.post("update_image", {"target_image": {**target, "docker_token": ""}})
+    assert again.json()["image"]["docker_token"] is None
+
+
+def test_unknown_zone_without_restriction_is_kasms_unhandled_error(kasm_server: KasmServer) -> None:
+    response = kasm_server.post("create_image", {"target_image": {"name": "x", "zone_id": "e" * 32}})
+    assert response.status_code == 500 and response.headers[EMULATED_CRASH_HEADER] == "1"
+
+
+def test_delete_image_refused_while_a_cast_config_uses_it(kasm_server: KasmServer) -> None:
+    image = _create(kasm_server, friendly_name="Cast me")
+    cast = kasm_server.post(
+        "create_cast_config",
+        {"target_cast_config": {"image_id": image["image_id"], "key": "k1", "casting_config_name": "c1"}},
+    )
+    assert "error_message" not in cast.json(), cast.json()
+    response = kasm_server.post("delete_image", {"target_image": {"image_id": image["image_id"]}})
+    assert response.json() == {
+        "error_message": f"Image (Cast me): ID ({image['image_id']}) currently has (1) associated Casting "
+        "Config(s) and cannot be deleted"
+    }

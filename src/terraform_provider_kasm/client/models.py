@@ -176,7 +176,8 @@ class ImageSpec(Model):
     zone_id: str | None = _opt_id()
     persistent_profile_path: str | None = _str()
     filter_policy_id: str | None = _opt_id()
-    session_time_limit: int | None = fld(None, parse=c.optional_int)
+    # None is sent as "" (Kasm's "no limit"): a missing key would keep the stored limit.
+    session_time_limit: int | None = fld(None, parse=c.optional_int, dump=lambda v: "" if v is None else v)
     require_gpu: bool = _bool()
     gpu_count: int = fld(0, parse=c.to_int)
     hidden: bool = _bool()

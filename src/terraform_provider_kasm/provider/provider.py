@@ -22,6 +22,7 @@ from ..tfplugin.provider import Provider, ProviderContext
 from ..tfplugin.resource import DataSource, Resource
 from ..tfplugin.types import UNKNOWN, Bool, Number, String
 from .context import KasmData, Unconfigured
+from .data_sources.image import ImageDataSource
 from .data_sources.images import ImagesDataSource
 from .data_sources.zones import ZonesDataSource
 from .resources.cast_config import CastConfigResource
@@ -29,6 +30,7 @@ from .resources.group import GroupResource
 from .resources.group_image import GroupImageResource
 from .resources.group_membership import GroupMembershipResource
 from .resources.group_setting import GroupSettingResource
+from .resources.image import ImageResource
 from .resources.session import SessionResource
 from .resources.user import UserResource
 from .resources.zone import ZoneResource
@@ -372,11 +374,13 @@ class KasmProvider(Provider):
         GroupImageResource,
         GroupMembershipResource,
         GroupSettingResource,
+        ImageResource,
         SessionResource,
         UserResource,
         ZoneResource,
     )
     data_sources: ClassVar[tuple[type[DataSource], ...]] = (
+        ImageDataSource,
         ImagesDataSource,
         ZonesDataSource,
     )

@@ -305,14 +305,18 @@ def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str,
             image.name = name
             # A simulated `docker pull` on the (imaginary) agents.
             image.available_at = now + timedelta(seconds=call.settings.image_pull_seconds)
+    # Kasm assigns these only when truthy: "" (or 0 cores) leaves the stored value, so a
+    # description or a zone once set cannot be cleared through the API.
     for key in ("friendly_name", "image_src", "link_url", "image_type", "cpu_allocation_method"):
-        if spec.get(key) is not None:
+        if spec.get(key):
             setattr(image, key, truncated(spec[key], 255))
     for key in ("description", "notes"):
-        if spec.get(key) is not None:
+        if spec.get(key):
             setattr(image, key, text(spec[key]))
-    if spec.get("docker_token") is not None and not is_sanitized(spec["docker_token"]):
-        image.docker_token = text(spec["docker_token"]) or None
+    # The masked value keeps the token; anything else replaces it (missing, null or "": cleared).
+    token = spec.get("docker_token")
+    if not (token and is_sanitized(token)):
+        image.docker_token = text(token) or None
     # Assigned whether or not they were sent (so omitting them clears them), as in Kasm 1.15.
     image.docker_registry = text(spec.get("docker_registry"), 255)
     image.docker_user = text(spec.get("docker_user"), 255)
@@ -327,13 +331,15 @@ def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str,
         image.filter_policy_id = None
     if spec.get("enabled") is True or spec.get("enabled") is False:
         image.enabled = spec["enabled"]
-    if spec.get("cores") is not None:
+    if spec.get("cores"):
         image.cores = as_float(spec["cores"])
-    if spec.get("memory") is not None:
+    if spec.get("memory"):
         image.memory = as_int(spec["memory"], bits=64)
-    for key in ("x_res", "y_res", "uncompressed_size_mb"):
-        if spec.get(key) is not None:
+    for key in ("x_res", "y_res"):
+        if spec.get(key):
             setattr(image, key, as_int(spec[key]))
+    if spec.get("uncompressed_size_mb") is not None:
+        image.uncompressed_size_mb = as_int(spec["uncompressed_size_mb"])
     if "session_time_limit" in spec:
         limit = spec["session_time_limit"]
         image.session_time_limit = None if limit in (None, "") else as_int(limit)
@@ -356,9 +362,13 @@ def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str,
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise KasmCrash("restrict_network_names must be a list of strings")
         image.restrict_network_names = names
-    if "zone_id" in spec:
-        image.zone_id = _id_or_none(spec["zone_id"])
-    if "server_pool_id" in spec:
+    if spec.get("zone_id"):
+        zone_id = _id_or_none(spec["zone_id"])
+        if call.db.get(Zone, zone_id) is None:
+            # Not checked unless restrict_to_zone: the foreign key fails (an IntegrityError in Kasm).
+            raise KasmCrash(f"images.zone_id {zone_id} is not in zones")
+        image.zone_id = zone_id
+    if spec.get("server_pool_id"):
         image.server_pool_id = _id_or_none(spec["server_pool_id"])
     for prop in JSON_FIELDS:
         if prop in parsed:
