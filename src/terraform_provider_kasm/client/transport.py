@@ -325,6 +325,7 @@ class Transport:
             self.max_retries,
             delay,
             type(error).__name__,
+            extra={"call": call, "retry": attempt, "delay_s": round(delay, 2), "error": type(error).__name__},
         )
         if self.stop is None:
             self.sleep(delay)
@@ -375,7 +376,12 @@ class Transport:
         if self.rate_limiter is not None:
             waited = self.rate_limiter.acquire()
             if waited:
-                log.debug("kasm %s: rate limiter waited %.2fs", call, waited)
+                log.debug(
+                    "kasm %s: rate limiter waited %.2fs",
+                    call,
+                    waited,
+                    extra={"call": call, "waited_s": round(waited, 2)},
+                )
         # Encoded afresh for each attempt: nothing from a failed attempt is reused.
         content = json.dumps(body, separators=(",", ":")).encode()
         started = self.clock()
@@ -529,6 +535,14 @@ class Transport:
         if not log.isEnabledFor(logging.DEBUG):
             return
         duration_ms = (self.clock() - started) * 1000
+        fields: dict[str, Any] = {
+            "call": call,
+            "status": status,
+            "duration_ms": round(duration_ms, 1),
+            "attempt": attempt,
+        }
+        if failure:
+            fields["error"] = failure
         log.debug(
             "kasm %s: status=%s duration_ms=%.1f attempt=%d%s",
             call,
@@ -536,6 +550,7 @@ class Transport:
             duration_ms,
             attempt,
             f" error={failure}" if failure else "",
+            extra=fields,  # the hclog bridge's fields (tfplugin.hclog.bridge_logging)
         )
 
 

@@ -390,6 +390,8 @@ class KasmProvider(Provider):
         if isinstance(settings, Unconfigured):
             ctx.log.debug("provider configure deferred", unknown=settings.attribute)
             return settings
+        # A second line of defence: whatever logs them by mistake, these never reach Terraform's log.
+        ctx.log.mask(settings.api_secret, settings.api_key)
         options = TransportOptions(
             ca_file=settings.ca_file,
             insecure=settings.insecure,

@@ -39,7 +39,7 @@ from .handshake import (
     NOT_A_PLUGIN_MESSAGE,
     has_magic_cookie,
 )
-from .hclog import log
+from .hclog import bridge_logging, log
 
 if TYPE_CHECKING:  # the provider modules stay out of the import path of the handshake
     from .provider import Provider
@@ -346,6 +346,8 @@ def serve(provider: Provider | Callable[[], Provider]) -> int:
         line = plugin.start(client_cert_pem=client_cert.encode() if client_cert else None)
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
+        # Before the provider's modules load: their Python log records go to Terraform as hclog.
+        bridge_logging()
         plugin.build_provider()
         plugin.wait(host_pid)
     finally:
