@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from terraform_provider_kasm.client import errors
+from terraform_provider_kasm.client.models import StagingConfigSpec
 
 from .helpers import FakeClock, MockClient, err, ok
 
@@ -167,3 +168,20 @@ def test_session_permission_access_is_checked(mock_client: MockClient) -> None:
     with pytest.raises(ValueError, match="access"):
         client.session_permissions.set(KID, {UID: "write"})
     assert rec.requests == []
+
+
+@pytest.mark.parametrize("call", ["create_staging_config", "get_staging_config", "update_staging_config"])
+def test_staging_config_answer_without_its_object_is_invalid_response(
+    mock_client: MockClient, call: str
+) -> None:
+    """The Go provider dereferenced a missing ``staging_config`` (a panic); here it is InvalidResponse."""
+    client, _rec = mock_client(lambda c, body, request: ok({} if c == call else {"staging_configs": []}))
+    spec = StagingConfigSpec(zone_id=UID, image_id=IID, num_sessions=1, expiration=1.0)
+    run = {
+        "create_staging_config": lambda: client.staging_configs.create(spec),
+        "get_staging_config": lambda: client.staging_configs.get(KID),
+        "update_staging_config": lambda: client.staging_configs.update(KID, spec),
+    }[call]
+    with pytest.raises(errors.InvalidResponse) as failed:
+        run()
+    assert "staging_config" in str(failed.value) and call in str(failed.value)

@@ -32,6 +32,7 @@ from .resources.group_membership import GroupMembershipResource
 from .resources.group_setting import GroupSettingResource
 from .resources.image import ImageResource
 from .resources.session import SessionResource
+from .resources.staging_config import StagingConfigResource
 from .resources.user import UserResource
 from .resources.zone import ZoneResource
 
@@ -376,6 +377,7 @@ class KasmProvider(Provider):
         GroupSettingResource,
         ImageResource,
         SessionResource,
+        StagingConfigResource,
         UserResource,
         ZoneResource,
     )

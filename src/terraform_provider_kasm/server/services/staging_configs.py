@@ -129,8 +129,8 @@ def _apply(call: KasmCall, config: StagingConfig, spec: dict[str, Any]) -> None:
         if spec.get(name):
             # No server pools or autoscale configs exist on this server.
             raise KasmError(f"Invalid Request. Invalid {name} ({spec[name]})", 400)
-        if name in spec:
-            setattr(config, name, None)
+        # Kasm 1.15's update sets both from the request: one left out is cleared.
+        setattr(config, name, None)
     options = dict(config.options or {})
     for flag in FLAGS:
         if flag in spec:
