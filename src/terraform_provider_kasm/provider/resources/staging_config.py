@@ -138,8 +138,8 @@ class StagingConfigResource(Resource):
         zone_id = normalize_id(plan["zone_id"], "zone_id")
         image_id = normalize_id(plan["image_id"], "image_id")
         with api_errors("Could not read Kasm's zones", ("zone_id",)):
-            zones = data.reads.get(("get_zones",), lambda: tuple(data.client.zones.list(brief=True)))
-        if not any(z.zone_id == zone_id for z in zones):
+            zone = data.zone(zone_id)
+        if zone is None:
             raise DiagnosticError(
                 "Unknown zone", f"Kasm has no zone with id {plan['zone_id']}.", ("zone_id",)
             )
