@@ -168,3 +168,26 @@ def test_the_client_writes_one_line_per_attempt_with_call_status_and_duration(
     (retry,) = [r for r in records if "retry" in r]
     assert (retry["call"], retry["retry"], retry["error"]) == ("get_users", 1, "InvalidResponse")
     assert secret not in stream.getvalue()
+
+
+def test_rate_limit_waits_reach_the_log(bridged: Callable[[str], tuple[Logger, io.StringIO]]) -> None:
+    _, stream = bridged("debug")
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with KasmClient(
+        "https://kasm.example.com",
+        "key-1234",
+        "the-api-key-secret",
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, json={"users": []})),
+        rate_limit=1.0,
+        sleep=sleep,
+        clock=lambda: now[0],
+    ) as client:
+        client.users.list()
+        client.users.list()  # the bucket (burst 1) is empty: this one waits about a second
+    (wait,) = [r for r in lines(stream) if "waited_s" in r]
+    assert wait["call"] == "get_users" and wait["waited_s"] == pytest.approx(1.0, abs=0.01)
+    assert wait["@message"].startswith("kasm get_users: rate limiter waited")
