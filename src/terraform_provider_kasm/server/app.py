@@ -91,8 +91,8 @@ async def kasm_body(request: Request) -> dict[str, Any]:
 
 def run_endpoint(state: ServerState, endpoint: Endpoint, request: Request, body: dict[str, Any]) -> Response:
     try:
-        with state.db.session(write=endpoint.writes) as db:
-            call = authenticate(endpoint, db, body, request.headers, state.settings)
+        with state.db.transaction(write=endpoint.writes) as (db, cache):
+            call = authenticate(endpoint, db, cache, body, request.headers, state.settings)
             result = endpoint.handler(call)
             db.commit()
         # A few calls answer with something other than JSON (get_kasm_screenshot: JPEG bytes).
@@ -167,8 +167,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     # key in the `api-key`/`api-key-secret` headers.
     def local_control(request: Request) -> None:
         if not settings.open_local_calls:
-            with db.session(write=False) as session:
-                authenticate_admin(session, request.headers)
+            with db.transaction(write=False) as (session, cache):
+                authenticate_admin(session, cache, request.headers)
 
     @app.get("/_local/calls", include_in_schema=False, dependencies=[Depends(local_control)])
     def local_calls() -> dict[str, dict[str, int]]:

@@ -1,16 +1,16 @@
 """The endpoint registry: every Kasm call, its required permissions, and how a call is run.
 
 Adding an API area: create ``services/<area>.py`` with ``endpoints = EndpointGroup("<area>")``, decorate
-each Kasm call's handler, and list the module in ``routes.py`` ``AREAS``::
+each Kasm call's handler (named as the call), and list the module in ``routes.py`` ``AREAS``::
 
-    @endpoints.endpoint("get_zones", actions=[Permission.ZONES_VIEW], read_only=True,
-                        request=GetZonesRequest, response=GetZonesResponse)
+    @endpoints.read_only([Permission.ZONES_VIEW], GetZonesRequest, GetZonesResponse)
     def get_zones(call: KasmCall) -> dict[str, Any]:
         ...  # the docstring's first line is the OpenAPI summary
 
-`actions`: the endpoint's `requested_actions` (holding any one passes the gate). `read_only`: whether a
-read-only API key may call it (Kasm's flag, quirks included). `writes`: whether the handler writes (on
-SQLite it then takes the write lock at BEGIN); defaults to ``not read_only``.
+`read_only` / `read_write`: Kasm's read-only flag (whether a read-only API key may call it, quirks
+included). Then the endpoint's `requested_actions` (holding any one passes the gate) and the request and
+response models (OpenAPI). `writes`: whether the handler writes (on SQLite it then takes the write lock
+at BEGIN); a `read_write` call always does. `endpoint(name, ...)` is the general form.
 Handlers raise `KasmError` for Kasm's handled errors and return the JSON body of a success.
 """
 
@@ -34,6 +34,7 @@ from .hashing import secret_matches
 from .ids import parse_id
 from .permissions import Permission, any_authorized, is_authorized
 from .settings import ServerSettings
+from .storage.db import CacheView
 from .storage.tables import ApiConfig, GroupPermission, Kasm, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class KasmCall:
     settings: ServerSettings
     # The request's Host header (Kasm builds login URLs and session hostnames from it).
     host: str
+    # Answers valid until this process's next write (`get_images`, the key's row and permissions).
+    cache: CacheView
     # Set when the body has a top-level `user_id` (impersonation, needs Users Auth Session).
     user: User | None = None
     kasm: Kasm | None = None
@@ -92,7 +95,7 @@ class EndpointGroup:
 
     def endpoint(
         self,
-        name: str,
+        name: str | None = None,
         *,
         actions: Sequence[Permission],
         read_only: bool,
@@ -104,7 +107,7 @@ class EndpointGroup:
             doc = (handler.__doc__ or "").strip()
             self.endpoints.append(
                 Endpoint(
-                    name=name,
+                    name=name or handler.__name__,
                     area=self.area,
                     actions=tuple(actions),
                     read_only=read_only,
@@ -119,48 +122,60 @@ class EndpointGroup:
 
         return register
 
+    def read_only(
+        self,
+        actions: Sequence[Permission],
+        request: type[BaseModel] | None,
+        response: type[BaseModel] | None,
+        *,
+        writes: bool = False,
+    ) -> Callable[[H], H]:
+        """A call Kasm marks read-only (read-only keys may call it), named as its handler."""
+        return self.endpoint(
+            actions=actions, read_only=True, writes=writes, request=request, response=response
+        )
+
+    def read_write(
+        self, actions: Sequence[Permission], request: type[BaseModel], response: type[BaseModel]
+    ) -> Callable[[H], H]:
+        """A call read-only keys may not make, named as its handler."""
+        return self.endpoint(actions=actions, read_only=False, request=request, response=response)
+
 
 # --- authentication (Kasm 1.15 `Authenticated`, checks in Kasm's order) ----------------------------
 
 
-def api_permissions(db: Session, api_id: str) -> frozenset[int]:
-    """The key's permission ids; kept in the session's `ReadCache` until the next write (called before
-    the handler runs, so never after a write of the same transaction)."""
-    cache = db.info.get("kasm_cache")
-    generation = db.info.get("kasm_generation", -1)
+def api_permissions(db: Session, cache: CacheView, api_id: str) -> frozenset[int]:
+    """The key's permission ids; cached until the next write (read before the handler runs, so never
+    after a write of the same transaction)."""
     key = f"api_permissions:{api_id}"
-    cached = cache.get(key, generation, 0.0) if cache is not None else None
-    if cached is not None:
-        return cast(frozenset[int], cached)
-    rows = db.scalars(select(GroupPermission.permission_id).where(GroupPermission.api_id == api_id))
-    permissions = frozenset(rows)
-    if cache is not None:
-        cache.put(key, generation, permissions)
-    return permissions
+    permissions = cache.get(key)
+    if permissions is None:
+        rows = db.scalars(select(GroupPermission.permission_id).where(GroupPermission.api_id == api_id))
+        permissions = frozenset(rows)
+        cache.put(key, permissions)
+    return cast(frozenset[int], permissions)
 
 
-def api_config(db: Session, key: str) -> ApiConfig | None:
-    """The key's row, attached to `db`. A detached copy of its columns stays in the session's
-    `ReadCache` until the next write; a hit is merged in without a query (`merge(load=False)`)."""
-    cache = db.info.get("kasm_cache")
-    generation = db.info.get("kasm_generation", -1)
-    cache_key = f"api_config:{key}"
-    cached = cache.get(cache_key, generation, 0.0) if cache is not None else None
+def api_config(db: Session, cache: CacheView, key: str) -> ApiConfig | None:
+    """The key's row, attached to `db`. A detached copy of its columns stays cached until the next
+    write; a hit is merged in without a query (`merge(load=False)`)."""
+    cached = cache.get(f"api_config:{key}")
     if cached is not None:
         return db.merge(cached, load=False)
     api = db.scalar(select(ApiConfig).where(ApiConfig.api_key == key))
-    if api is not None and cache is not None:
+    if api is not None:
         copy = ApiConfig(**{attr.key: getattr(api, attr.key) for attr in inspect(ApiConfig).column_attrs})
         make_transient_to_detached(copy)
-        cache.put(cache_key, generation, copy)
+        cache.put(f"api_config:{key}", copy)
     return api
 
 
-def verify_key(db: Session, key: Any, secret: Any) -> ApiConfig:
+def verify_key(db: Session, cache: CacheView, key: Any, secret: Any) -> ApiConfig:
     """The enabled, unexpired key these credentials name (Kasm's checks and answers, in its order)."""
     if not key or not secret:
         raise KasmError("Invalid Request", 400)
-    api = api_config(db, key) if isinstance(key, str) else None
+    api = api_config(db, cache, key) if isinstance(key, str) else None
     if (
         api is None
         or not isinstance(secret, str)
@@ -173,28 +188,30 @@ def verify_key(db: Session, key: Any, secret: Any) -> ApiConfig:
     return api
 
 
-def authenticate_admin(db: Session, headers: Mapping[str, str]) -> None:
+def authenticate_admin(db: Session, cache: CacheView, headers: Mapping[str, str]) -> None:
     """The `api-key`/`api-key-secret` headers name a Global Admin key (the `/_local/` controls)."""
-    api = verify_key(db, headers.get("api-key"), headers.get("api-key-secret"))
-    if not is_authorized(api_permissions(db, api.api_id), Permission.GLOBAL_ADMIN):
+    api = verify_key(db, cache, headers.get("api-key"), headers.get("api-key-secret"))
+    if not is_authorized(api_permissions(db, cache, api.api_id), Permission.GLOBAL_ADMIN):
         raise KasmError("Unauthorized", 401)
 
 
 def authenticate(
     endpoint: Endpoint,
     db: Session,
+    cache: CacheView,
     body: dict[str, Any],
     headers: Mapping[str, str],
     settings: ServerSettings,
 ) -> KasmCall:
     api = verify_key(
         db,
+        cache,
         headers.get("api-key") or body.get("api_key"),
         headers.get("api-key-secret") or body.get("api_key_secret"),
     )
     if api.read_only and not endpoint.read_only:
         raise KasmError("Unauthorized", 401)
-    permissions = api_permissions(db, api.api_id)
+    permissions = api_permissions(db, cache, api.api_id)
     call = KasmCall(
         name=endpoint.name,
         body=body,
@@ -203,6 +220,7 @@ def authenticate(
         permissions=permissions,
         settings=settings,
         host=headers.get("host", "localhost"),
+        cache=cache,
     )
     if "user_id" in body:
         if not is_authorized(permissions, Permission.USERS_AUTH_SESSION):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
 
-from .common import KasmRequest
+from .common import KasmRequest, RowOut
 
 
 class TargetCastConfig(BaseModel):
@@ -31,46 +31,49 @@ class CastConfigIdRequest(KasmRequest):
     cast_config_id: str | None = None
 
 
-class CastConfigOut(BaseModel):
+class CastConfigOut(RowOut):
+    """The row, and the option keys from its `options` (False, 0 or None when absent)."""
+
     cast_config_id: str
     image_id: str | None
-    image_friendly_name: str | None
-    allowed_referrers: list[str]
-    limit_sessions: bool
-    session_remaining: int
-    limit_ips: bool
-    ip_request_limit: int
-    ip_request_seconds: int
-    error_url: str | None
-    enable_sharing: bool
-    disable_control_panel: bool
-    disable_tips: bool
-    disable_fixed_res: bool
+    image_friendly_name: str | None = Field(None, validation_alias=AliasPath("image", "friendly_name"))
+    allowed_referrers: list[str] = []
+    limit_sessions: bool = False
+    session_remaining: int = 0
+    limit_ips: bool = False
+    ip_request_limit: int = 0
+    ip_request_seconds: int = 0
+    error_url: str | None = None
+    enable_sharing: bool = False
+    disable_control_panel: bool = False
+    disable_tips: bool = False
+    disable_fixed_res: bool = False
     key: str
-    allow_anonymous: bool
+    allow_anonymous: bool = False
     group_id: str | None
-    require_recaptcha: bool
-    group_name: str | None
-    kasm_url: str | None
-    dynamic_kasm_url: bool
-    dynamic_docker_network: bool
-    allow_resume: bool
-    enforce_client_settings: bool
-    allow_kasm_audio: bool
-    allow_kasm_uploads: bool
-    allow_kasm_downloads: bool
-    allow_kasm_clipboard_down: bool
-    allow_kasm_clipboard_up: bool
-    allow_kasm_microphone: bool
-    valid_until: str | None
-    allow_kasm_sharing: bool
-    kasm_audio_default_on: bool
-    kasm_ime_mode_default_on: bool
-    allow_kasm_gamepad: bool
-    allow_kasm_webcam: bool
-    allow_kasm_printing: bool
+    require_recaptcha: bool = False
+    group_name: str | None = Field(None, validation_alias=AliasPath("group", "name"))
+    kasm_url: str | None = None
+    dynamic_kasm_url: bool = False
+    dynamic_docker_network: bool = False
+    # Kasm 1.15's column defaults: every flag is off except allow_resume.
+    allow_resume: bool = True
+    enforce_client_settings: bool = False
+    allow_kasm_audio: bool = False
+    allow_kasm_uploads: bool = False
+    allow_kasm_downloads: bool = False
+    allow_kasm_clipboard_down: bool = False
+    allow_kasm_clipboard_up: bool = False
+    allow_kasm_microphone: bool = False
+    valid_until: str | None = None
+    allow_kasm_sharing: bool = False
+    kasm_audio_default_on: bool = False
+    kasm_ime_mode_default_on: bool = False
+    allow_kasm_gamepad: bool = False
+    allow_kasm_webcam: bool = False
+    allow_kasm_printing: bool = False
     casting_config_name: str | None
-    remote_app_configs: dict[str, Any] | None
+    remote_app_configs: dict[str, Any] | None = None
 
 
 class CastConfigResponse(BaseModel):

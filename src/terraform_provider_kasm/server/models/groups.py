@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
 
-from .common import KasmRequest, TargetGroupRef, TargetImageRef
+from .common import EMPTY_OBJECT, KasmRequest, RowOut, TargetGroupRef, TargetImageRef
 
 
-class GroupOut(BaseModel):
+class GroupOut(RowOut):
     """`create_group`/`update_group`'s group."""
 
     group_id: str
@@ -15,11 +15,11 @@ class GroupOut(BaseModel):
     is_system: bool
     description: str | None
     priority: int
-    program_data: Any
-    group_metadata: Any
+    program_data: Annotated[Any, EMPTY_OBJECT]
+    group_metadata: Annotated[Any, EMPTY_OBJECT]
 
 
-class ListedGroupOut(BaseModel):
+class ListedGroupOut(RowOut):
     """`get_groups`' projection (no program_data; SSO mappings instead)."""
 
     group_id: str
@@ -27,8 +27,9 @@ class ListedGroupOut(BaseModel):
     description: str | None
     priority: int
     is_system: bool
-    group_metadata: Any
-    group_mappings: list[dict[str, Any]]
+    group_metadata: Annotated[Any, EMPTY_OBJECT]
+    # No SSO providers on this server.
+    group_mappings: list[dict[str, Any]] = []
 
 
 class GetGroupsResponse(BaseModel):
@@ -40,8 +41,8 @@ class GroupResponse(BaseModel):
     group_mappings: list[dict[str, Any]]
 
 
-class GroupUserOut(BaseModel):
-    name: str
+class GroupUserOut(RowOut):
+    name: str = Field(validation_alias="username")
     user_id: str
 
 
@@ -50,21 +51,23 @@ class GetUsersGroupResponse(BaseModel):
     total: int
 
 
-class GroupImageOut(BaseModel):
+class GroupImageOut(RowOut):
+    """A `group_images` link with its image's and group's names."""
+
     group_image_id: str
     group_id: str
     image_id: str
-    image_name: str | None
-    group_name: str
-    image_friendly_name: str | None
-    image_src: str | None
+    image_name: str | None = Field(validation_alias=AliasPath("image", "name"))
+    group_name: str = Field(validation_alias=AliasPath("group", "name"))
+    image_friendly_name: str | None = Field(validation_alias=AliasPath("image", "friendly_name"))
+    image_src: str | None = Field(validation_alias=AliasPath("image", "image_src"))
 
 
 class GetImagesGroupResponse(BaseModel):
     images: list[GroupImageOut]
 
 
-class GroupSettingOut(BaseModel):
+class GroupSettingOut(RowOut):
     group_setting_id: str
     name: str
     value: str | None
@@ -92,7 +95,7 @@ class GetPermissionsResponse(BaseModel):
     permissions: list[PermissionOut]
 
 
-class GroupPermissionOut(BaseModel):
+class GroupPermissionOut(RowOut):
     group_permission_id: str
     group_id: str | None
     api_id: str | None = None

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
 
-from .common import KasmRequest, TargetImageRef
+from .common import EMPTY_LIST, EMPTY_OBJECT, SANITIZED, KasmRequest, RowOut, TargetImageRef
 
 
 class ImageAttributeOut(BaseModel):
@@ -15,16 +15,14 @@ class ImageAttributeOut(BaseModel):
     image_id: str
 
 
-class ImageOut(BaseModel):
-    """Kasm 1.15's image object, key by key in Kasm's order."""
-
-    model_config = ConfigDict(populate_by_name=True)
+class ImageOut(RowOut):
+    """Kasm 1.15's image object, key by key in Kasm's order (a set docker token masked)."""
 
     image_id: str
     cores: float
     description: str | None
     docker_registry: str | None
-    docker_token: str | None
+    docker_token: Annotated[str | None, BeforeValidator(lambda token: SANITIZED if token else token)]
     docker_user: str | None
     enabled: bool
     friendly_name: str | None
@@ -33,26 +31,27 @@ class ImageOut(BaseModel):
     name: str | None
     x_res: int
     y_res: int
-    image_attributes: list[ImageAttributeOut] = Field(alias="imageAttributes")
+    image_attributes: list[ImageAttributeOut] = Field([], alias="imageAttributes")
     restrict_to_network: bool
-    restrict_network_names: list[str]
+    restrict_network_names: Annotated[list[str], EMPTY_LIST]
     restrict_to_server: bool
     server_id: str | None
     persistent_profile_config: dict[str, Any]
-    volume_mappings: dict[str, Any]
-    run_config: dict[str, Any]
+    volume_mappings: Annotated[dict[str, Any], EMPTY_OBJECT]
+    run_config: Annotated[dict[str, Any], EMPTY_OBJECT]
     image_src: str | None
     available: bool
-    exec_config: dict[str, Any]
+    exec_config: Annotated[dict[str, Any], EMPTY_OBJECT]
     restrict_to_zone: bool
     zone_id: str | None
-    zone_name: str | None
+    zone_name: str | None = Field(None, validation_alias=AliasPath("zone", "zone_name"))
     persistent_profile_path: str | None
     filter_policy_id: str | None
-    filter_policy_name: str | None
+    # No web filter policies on this server.
+    filter_policy_name: str | None = None
     filter_policy_force_disabled: bool
     session_time_limit: int | None
-    categories: list[str]
+    categories: Annotated[list[str], EMPTY_LIST]
     default_category: str
     allow_network_selection: bool
     require_gpu: bool
@@ -64,14 +63,14 @@ class ImageOut(BaseModel):
     link_url: str | None
     cpu_allocation_method: str
     uncompressed_size_mb: int
-    launch_config: dict[str, Any]
+    launch_config: Annotated[dict[str, Any], EMPTY_OBJECT]
 
 
 class ListedImageOut(ImageOut):
     """`get_images` adds the server and server pool (empty objects when unset)."""
 
-    server: dict[str, Any]
-    server_pool: dict[str, Any]
+    server: dict[str, Any] = {}
+    server_pool: dict[str, Any] = {}
 
 
 class GetImagesResponse(BaseModel):

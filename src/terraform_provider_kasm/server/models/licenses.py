@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from .common import KasmRequest
+from .common import EMPTY_OBJECT, KasmRequest, KasmTime, RowOut
 
 
-class LicenseOut(BaseModel):
+class LicenseOut(RowOut):
     license_id: str
-    expiration: str | None
-    issued_at: str | None
+    expiration: KasmTime
+    issued_at: KasmTime
     issued_to: str | None
     limit: int
     is_verified: bool
     license_type: str
-    features: dict[str, bool]
+    features: Annotated[dict[str, bool], EMPTY_OBJECT]
     sku: str | None
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from .common import KasmRequest
+from .common import EMPTY_LIST, EMPTY_OBJECT, KasmRequest, RowOut
 
 
 class GetRegistriesRequest(KasmRequest):
@@ -25,14 +25,14 @@ class RegistryAutoUpdatesRequest(RegistryIdRequest):
     auto_updates: bool | None = None
 
 
-class RegistryOut(BaseModel):
+class RegistryOut(RowOut):
     registry_id: str
     registry_url: str
     do_auto_update: bool
     schema_version: str
     is_verified: bool
-    workspaces: list[dict[str, Any]]
-    config: dict[str, Any]
+    workspaces: Annotated[list[dict[str, Any]], EMPTY_LIST]
+    config: Annotated[dict[str, Any], EMPTY_OBJECT]
 
 
 class GetRegistriesResponse(BaseModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
 
-from .common import KasmRequest
+from .common import KasmRequest, RowOut
 
 
 class SessionPermissionSpec(BaseModel):
@@ -29,13 +29,13 @@ class SessionPermissionsRequest(KasmRequest):
     target_session_permissions: TargetSessionPermissions | None = None
 
 
-class SessionPermissionOut(BaseModel):
+class SessionPermissionOut(RowOut):
     session_permission_id: str
     kasm_id: str
     user_id: str
     access: str
     vnc_username: str
-    username: str
+    username: str = Field(validation_alias=AliasPath("user", "username"))
 
 
 class SessionPermissionsResponse(BaseModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from .common import KasmRequest, TargetUserRef
+from .common import KasmRequest, KasmTime, RowOut, TargetUserRef
 
 
 class TargetSessionTokenRef(BaseModel):
@@ -21,10 +21,10 @@ class TargetSessionTokenRequest(KasmRequest):
     target_session_token: TargetSessionTokenRef | None = None
 
 
-class SessionTokenOut(BaseModel):
-    session_token: str
-    session_token_date: str | None
-    expires_at: str | None
+class SessionTokenOut(RowOut):
+    session_token: str = Field(validation_alias="session_token_id")
+    session_token_date: KasmTime
+    expires_at: KasmTime
 
 
 class SessionTokenResponse(BaseModel):

@@ -1,25 +1,25 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
-from .common import KasmRequest, TargetGroupRef, TargetUserRef
+from .common import KasmRequest, KasmTime, RowOut, TargetGroupRef, TargetUserRef, kasm_time
 
 
-class UserGroupOut(BaseModel):
+class UserGroupOut(RowOut):
     name: str
     group_id: str
 
 
-class UserOut(BaseModel):
+class UserOut(RowOut):
     """`create_user`/`update_user`'s user."""
 
     user_id: str
     username: str
     locked: bool
     disabled: bool
-    last_session: str | None
+    last_session: KasmTime
     groups: list[UserGroupOut]
     first_name: str | None
     last_name: str | None
@@ -29,17 +29,17 @@ class UserOut(BaseModel):
     realm: str
 
 
-class UserKasmServerOut(BaseModel):
+class UserKasmServerOut(RowOut):
     server_id: str | None
     hostname: str | None
     port: int | None
 
 
-class UserKasmOut(BaseModel):
+class UserKasmOut(RowOut):
     kasm_id: str
-    start_date: str | None
-    keepalive_date: str | None
-    expiration_date: str | None
+    start_date: KasmTime
+    keepalive_date: KasmTime
+    expiration_date: KasmTime
     server: UserKasmServerOut
 
 
@@ -49,8 +49,8 @@ class UserDetailOut(UserOut):
     kasms: list[UserKasmOut]
     two_factor: bool
     program_id: str | None
-    created: str | None
-    password_set_date: str | None
+    created: KasmTime
+    password_set_date: KasmTime
     city: str | None
     state: str | None
     country: str | None
@@ -60,7 +60,7 @@ class UserDetailOut(UserOut):
     custom_attribute_3: str | None
 
 
-class ListedUserOut(BaseModel):
+class ListedUserOut(RowOut):
     """`get_users`'s entries: `user_id` dashed, `last_session` a string ("None" when never)."""
 
     user_id: str
@@ -68,7 +68,7 @@ class ListedUserOut(BaseModel):
     anonymous: bool
     locked: bool
     disabled: bool
-    last_session: str
+    last_session: Annotated[str, BeforeValidator(lambda value: str(kasm_time(value)))]
     groups: list[UserGroupOut]
     first_name: str | None
     last_name: str | None
@@ -77,8 +77,9 @@ class ListedUserOut(BaseModel):
     notes: str | None
     kasms: list[UserKasmOut]
     realm: str
-    company: dict[str, Any]
-    created: str | None
+    # No companies on this server.
+    company: dict[str, Any] = {}
+    created: KasmTime
 
 
 class UserResponse(BaseModel):
@@ -95,7 +96,7 @@ class GetUsersResponse(BaseModel):
     page: int | None = None
 
 
-class UserAttributesOut(BaseModel):
+class UserAttributesOut(RowOut):
     user_attributes_id: str
     default_image: str | None
     show_tips: bool

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .common import KasmRequest
+from .common import KasmRequest, RowOut
 
 
 class TargetZone(BaseModel):
@@ -33,12 +33,13 @@ class TargetZoneRequest(KasmRequest):
     target_zone: TargetZone | None = None
 
 
-class ZoneOut(BaseModel):
+class ZoneOut(RowOut):
     zone_id: str
     zone_name: str
-    primary_manager_id: str | None
-    primary_manager: dict[str, Any] | None
-    managers: list[dict[str, Any]]
+    # The manager keys of a zone without one.
+    primary_manager_id: str | None = None
+    primary_manager: dict[str, Any] | None = None
+    managers: list[dict[str, Any]] = []
     allow_origin_domain: str | None
     upstream_auth_address: str | None
     proxy_connections: bool

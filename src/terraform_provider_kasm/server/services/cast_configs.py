@@ -10,7 +10,6 @@ from sqlalchemy import or_, select
 
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmCrash, KasmError
-from ..ids import parse_id
 from ..models.cast_configs import (
     CastConfigIdRequest,
     CastConfigOut,
@@ -21,7 +20,7 @@ from ..models.cast_configs import (
 from ..models.common import Empty, KasmRequest
 from ..permissions import Permission as P
 from ..storage.tables import CastConfig, Group, Image
-from .common import MISSING_DOT, as_int, kasm_time, parse_multiline, target, truncated
+from .common import MISSING_DOT, as_int, kasm_time, parse_multiline, reference, require_row, target, truncated
 from .licenses import effective_license
 
 endpoints = EndpointGroup("cast_configs")
@@ -52,30 +51,12 @@ BOOL_FIELDS = (
     "allow_kasm_webcam",
     "allow_kasm_printing",
 )
-# Kasm 1.15's column defaults: every flag is off except allow_resume.
-DEFAULT_TRUE = frozenset({"allow_resume"})
 INT_FIELDS = ("session_remaining", "ip_request_limit", "ip_request_seconds")
 TEXT_FIELDS = ("error_url", "kasm_url")
 
 
 def cast_config_out(config: CastConfig) -> dict[str, Any]:
-    options = dict(config.options or {})
-    values: dict[str, Any] = {name: bool(options.get(name, name in DEFAULT_TRUE)) for name in BOOL_FIELDS}
-    values.update({name: int(options.get(name, 0)) for name in INT_FIELDS})
-    values.update({name: options.get(name) for name in TEXT_FIELDS})
-    return CastConfigOut(
-        cast_config_id=config.cast_config_id,
-        image_id=config.image_id,
-        image_friendly_name=config.image.friendly_name if config.image is not None else None,
-        allowed_referrers=list(options.get("allowed_referrers", [])),
-        key=config.key,
-        group_id=config.group_id,
-        group_name=config.group.name if config.group is not None else None,
-        valid_until=options.get("valid_until"),
-        casting_config_name=config.casting_config_name,
-        remote_app_configs=options.get("remote_app_configs"),
-        **values,
-    ).model_dump()
+    return CastConfigOut.dump(config, **(config.options or {}))
 
 
 def _licensed(call: KasmCall) -> None:
@@ -83,39 +64,29 @@ def _licensed(call: KasmCall) -> None:
         raise KasmError("Access Denied. This feature is not licensed", 400)
 
 
-def _find(call: KasmCall, value: Any) -> CastConfig:
-    if not value:
-        raise KasmError(MISSING_DOT, 400)
-    config_id = parse_id(value)
-    config = call.db.get(CastConfig, config_id) if config_id else None
-    if config is None:
-        raise KasmError(f"Cast config with id ({value}) does not exist", 400)
-    return config
+def _find(call: KasmCall, spec: dict[str, Any]) -> CastConfig:
+    return require_row(
+        call.db,
+        CastConfig,
+        spec,
+        "cast_config_id",
+        missing=MISSING_DOT,
+        not_found="Cast config with id ({value}) does not exist",
+        status=400,
+    )
 
 
-@endpoints.endpoint(
-    "get_cast_configs",
-    actions=[P.CASTING_VIEW],
-    read_only=True,
-    request=KasmRequest,
-    response=CastConfigsResponse,
-)
+@endpoints.read_only([P.CASTING_VIEW], KasmRequest, CastConfigsResponse)
 def get_cast_configs(call: KasmCall) -> dict[str, Any]:
     """Every cast config, by key."""
     rows = call.db.scalars(select(CastConfig).order_by(CastConfig.key))
     return {"cast_configs": [cast_config_out(c) for c in rows]}
 
 
-@endpoints.endpoint(
-    "get_cast_config",
-    actions=[P.CASTING_VIEW],
-    read_only=True,
-    request=CastConfigIdRequest,
-    response=CastConfigResponse,
-)
+@endpoints.read_only([P.CASTING_VIEW], CastConfigIdRequest, CastConfigResponse)
 def get_cast_config(call: KasmCall) -> dict[str, Any]:
     """One cast config by `cast_config_id`."""
-    return {"cast_config": cast_config_out(_find(call, call.body.get("cast_config_id")))}
+    return {"cast_config": cast_config_out(_find(call, call.body))}
 
 
 def _referrers(value: Any) -> list[str]:
@@ -163,21 +134,12 @@ def _apply(call: KasmCall, config: CastConfig, spec: dict[str, Any]) -> None:
                 raise KasmError("Invalid JSON for remote_app_configs", 400)
             options["remote_app_configs"] = parsed
     config.options = options
-    if "image_id" in spec:
-        config.image_id = _reference(call, Image, spec["image_id"], "image_id")
-    if "group_id" in spec:
-        config.group_id = _reference(call, Group, spec["group_id"], "group_id")
+    for key, table in (("image_id", Image), ("group_id", Group)):
+        if key in spec:
+            value = spec[key]
+            setattr(config, key, None if value in (None, "") else reference(call.db, table, value, key))
     if spec.get("casting_config_name") is not None:
         config.casting_config_name = truncated(spec["casting_config_name"], 255) or None
-
-
-def _reference(call: KasmCall, table: type[Image] | type[Group], value: Any, name: str) -> str | None:
-    if value in (None, ""):
-        return None
-    hex_id = parse_id(value)
-    if hex_id is None or call.db.get(table, hex_id) is None:
-        raise KasmError(f"Invalid Request. Invalid {name} ({value})", 400)
-    return hex_id
 
 
 def _check_unique(call: KasmCall, config: CastConfig) -> None:
@@ -195,18 +157,12 @@ def _check_unique(call: KasmCall, config: CastConfig) -> None:
         )
 
 
-@endpoints.endpoint(
-    "create_cast_config",
-    actions=[P.CASTING_CREATE],
-    read_only=False,
-    request=TargetCastConfigRequest,
-    response=CastConfigResponse,
-)
+@endpoints.read_write([P.CASTING_CREATE], TargetCastConfigRequest, CastConfigResponse)
 def create_cast_config(call: KasmCall) -> dict[str, Any]:
     """Create a cast config (`key` required; `key` and `casting_config_name` unique)."""
     _licensed(call)
     spec = target(call.body, "target_cast_config")
-    if spec is None or not spec.get("key"):
+    if not spec.get("key"):
         raise KasmError(MISSING_DOT, 400)
     config = CastConfig(key=truncated(spec["key"], 255), options={})
     _apply(call, config, spec)
@@ -219,20 +175,14 @@ def create_cast_config(call: KasmCall) -> dict[str, Any]:
     return {"cast_config": cast_config_out(config)}
 
 
-@endpoints.endpoint(
-    "update_cast_config",
-    actions=[P.CASTING_MODIFY],
-    read_only=False,
-    request=TargetCastConfigRequest,
-    response=CastConfigResponse,
-)
+@endpoints.read_write([P.CASTING_MODIFY], TargetCastConfigRequest, CastConfigResponse)
 def update_cast_config(call: KasmCall) -> dict[str, Any]:
     """Change the fields given of a cast config."""
     _licensed(call)
     spec = target(call.body, "target_cast_config")
-    if spec is None:
+    if not spec:
         raise KasmError(MISSING_DOT, 400)
-    config = _find(call, spec.get("cast_config_id"))
+    config = _find(call, spec)
     if spec.get("key"):
         config.key = truncated(spec["key"], 255)
     _apply(call, config, spec)
@@ -241,14 +191,8 @@ def update_cast_config(call: KasmCall) -> dict[str, Any]:
     return {"cast_config": cast_config_out(config)}
 
 
-@endpoints.endpoint(
-    "delete_cast_config",
-    actions=[P.CASTING_DELETE],
-    read_only=False,
-    request=CastConfigIdRequest,
-    response=Empty,
-)
+@endpoints.read_write([P.CASTING_DELETE], CastConfigIdRequest, Empty)
 def delete_cast_config(call: KasmCall) -> dict[str, Any]:
     """Delete a cast config."""
-    call.db.delete(_find(call, call.body.get("cast_config_id")))
+    call.db.delete(_find(call, call.body))
     return {}

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import KasmCrash, KasmError
+from ..ids import parse_id
+from ..models.common import kasm_time as kasm_time
 
-SANITIZED = "**********"
-
-
-def kasm_time(value: datetime | None) -> str | None:
-    """Kasm renders datetimes as `str(datetime)`: naive UTC, space separator."""
-    return None if value is None else str(value)
+R = TypeVar("R")
 
 
 def is_sanitized(value: Any) -> bool:
@@ -85,14 +82,14 @@ MISSING_COLON = "Invalid Request: Missing required parameters"
 MISSING_DOT = "Invalid Request. Missing required parameters"
 
 
-def target(body: dict[str, Any], key: str) -> dict[str, Any] | None:
-    """`body[key]` when it is a non-empty object; None when missing or empty (Kasm: "Missing ...").
+def target(body: dict[str, Any], key: str) -> dict[str, Any]:
+    """`body[key]` when it is a non-empty object; `{}` when missing or empty (Kasm: "Missing ...").
 
     Any other truthy value makes Kasm call `.get` on a non-dict: an unhandled error.
     """
     value = body.get(key)
     if not value:
-        return None
+        return {}
     if not isinstance(value, dict):
         raise KasmCrash(f"{key} is a {type(value).__name__}")
     return value
@@ -105,3 +102,43 @@ def insert_unique(db: Session, row: object, duplicate: KasmError) -> None:
         db.flush()
     except IntegrityError as exc:
         raise duplicate from exc
+
+
+def find_row(db: Session, table: type[R], value: Any) -> R | None:
+    """The row whose id `value` is (hex or dashed); None when it is not a uuid or there is no such row."""
+    row_id = parse_id(value)
+    return db.get(table, row_id) if row_id else None
+
+
+def require_row(
+    db: Session,
+    table: type[R],
+    spec: Mapping[str, Any],
+    key: str,
+    *,
+    missing: str,
+    not_found: str,
+    invalid: str | None = None,
+    status: int = 200,
+) -> R:
+    """Kasm's "target → id → row" checks on `spec[key]` (`spec` a `target(...)` or the body): `missing`
+    when no id is given, `invalid` (where Kasm has one) when it is not a uuid, `not_found` when there is
+    no such row; `{value}` in a message is the id as sent."""
+    value = spec.get(key)
+    if not value:
+        raise KasmError(missing, status)
+    if invalid is not None and parse_id(value) is None:
+        raise KasmError(invalid, status)
+    row = find_row(db, table, value)
+    if row is None:
+        raise KasmError(not_found.format(value=value), status)
+    return row
+
+
+def reference(db: Session, table: type, value: Any, key: str) -> str:
+    """The id of the row `value` names for the config field `key`; Kasm's
+    `Invalid Request. Invalid <key> (<value>)` (HTTP 400) when there is no such row."""
+    row_id = parse_id(value)
+    if row_id is None or db.get(table, row_id) is None:
+        raise KasmError(f"Invalid Request. Invalid {key} ({value})", 400)
+    return row_id

@@ -10,12 +10,11 @@ import json
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from ..constants import ALL_USERS_GROUP_ID
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmCrash, KasmError
-from ..ids import parse_id
 from ..models.common import Empty
 from ..models.groups import (
     CreateGroupRequest,
@@ -61,8 +60,17 @@ from ..storage.tables import (
     User,
     UserGroup,
 )
-from .common import MISSING_COLON, MISSING_DOT, as_float, as_int, insert_unique, target, text
-from .users import find_user
+from .common import (
+    MISSING_COLON,
+    MISSING_DOT,
+    as_float,
+    as_int,
+    find_row,
+    insert_unique,
+    require_row,
+    target,
+    text,
+)
 
 endpoints = EndpointGroup("groups")
 VIEW = [P.GROUPS_VIEW, P.GROUPS_VIEW_IFMEMBER, P.GROUPS_VIEW_SYSTEM]
@@ -96,47 +104,14 @@ def can_modify(call: KasmCall, group: Group) -> bool:
     return call.can(Permission.GROUPS_MODIFY_IFMEMBER) and _is_member(call.db, call.user, group)
 
 
-def _group(db: Session, value: Any) -> Group | None:
-    group_id = parse_id(value)
-    return db.get(Group, group_id) if group_id else None
-
-
 # --- output -----------------------------------------------------------------------------------------
-
-
-def group_out(group: Group) -> dict[str, Any]:
-    return GroupOut(
-        group_id=group.group_id,
-        name=group.name,
-        is_system=group.is_system,
-        description=group.description,
-        priority=group.priority,
-        program_data=group.program_data if group.program_data is not None else {},
-        group_metadata=group.group_metadata if group.group_metadata is not None else {},
-    ).model_dump()
-
-
-def setting_out(setting: GroupSetting) -> dict[str, Any]:
-    return GroupSettingOut(
-        group_setting_id=setting.group_setting_id,
-        name=setting.name,
-        value=setting.value,
-        value_type=setting.value_type,
-        description=setting.description,
-        group_id=setting.group_id,
-    ).model_dump()
 
 
 def _permission_out(row: GroupPermission) -> dict[str, Any]:
     permission = Permission(row.permission_id)
-    out = GroupPermissionOut(
-        group_permission_id=row.group_permission_id,
-        group_id=row.group_id,
-        api_id=row.api_id,
-        permission_name=permission.friendly_name,
-        permission_description=permission.description,
-        permission_id=int(permission),
-    ).model_dump()
+    out = GroupPermissionOut.dump(
+        row, permission_name=permission.friendly_name, permission_description=permission.description
+    )
     if row.api_id is None:
         del out["api_id"]
     return out
@@ -145,39 +120,18 @@ def _permission_out(row: GroupPermission) -> dict[str, Any]:
 # --- groups -----------------------------------------------------------------------------------------
 
 
-@endpoints.endpoint(
-    "get_groups", actions=VIEW, read_only=True, request=GetGroupsRequest, response=GetGroupsResponse
-)
+@endpoints.read_only(VIEW, GetGroupsRequest, GetGroupsResponse)
 def get_groups(call: KasmCall) -> dict[str, Any]:
     """The groups the key may view (system groups need Groups View System), by name."""
     groups = call.db.scalars(select(Group).order_by(Group.name, Group.group_id))
-    listed = [
-        ListedGroupOut(
-            group_id=g.group_id,
-            name=g.name,
-            description=g.description,
-            priority=g.priority,
-            is_system=g.is_system,
-            group_metadata=g.group_metadata if g.group_metadata is not None else {},
-            group_mappings=[],
-        ).model_dump()
-        for g in groups
-        if can_view(call, g)
-    ]
-    return {"groups": listed}
+    return {"groups": [ListedGroupOut.dump(g) for g in groups if can_view(call, g)]}
 
 
-@endpoints.endpoint(
-    "create_group",
-    actions=[P.GROUPS_CREATE],
-    read_only=False,
-    request=CreateGroupRequest,
-    response=GroupResponse,
-)
+@endpoints.read_write([P.GROUPS_CREATE], CreateGroupRequest, GroupResponse)
 def create_group(call: KasmCall) -> dict[str, Any]:
     """Create a group (`name` unique, `priority` 1-4095)."""
     spec = target(call.body, "target_group")
-    if spec is None or spec.get("name") is None or spec.get("priority") is None:
+    if spec.get("name") is None or spec.get("priority") is None:
         raise KasmError(MISSING_DOT)
     if "group_mappings" in spec:
         # Kasm 1.15 reads it as `target_group("group_mappings")`: a TypeError.
@@ -202,23 +156,22 @@ def create_group(call: KasmCall) -> dict[str, Any]:
     )
     call.db.add(group)
     call.db.flush()
-    return {"group": group_out(group), "group_mappings": []}
+    return {"group": GroupOut.dump(group), "group_mappings": []}
 
 
-@endpoints.endpoint(
-    "update_group", actions=MODIFY, read_only=False, request=UpdateGroupRequest, response=GroupResponse
-)
+@endpoints.read_write(MODIFY, UpdateGroupRequest, GroupResponse)
 def update_group(call: KasmCall) -> dict[str, Any]:
     """Update a group (only the fields given)."""
     spec = target(call.body, "target_group")
-    if spec is None or not spec.get("group_id"):
-        raise KasmError(MISSING_DOT)
-    group_id = parse_id(spec["group_id"])
-    if group_id is None:
-        raise KasmError("Invalid Request. group_id must be a uuid")
-    group = call.db.get(Group, group_id)
-    if group is None:
-        raise KasmError("Invalid Request. group does not exit by that id")
+    group = require_row(
+        call.db,
+        Group,
+        spec,
+        "group_id",
+        missing=MISSING_DOT,
+        invalid="Invalid Request. group_id must be a uuid",
+        not_found="Invalid Request. group does not exit by that id",
+    )
     if not can_modify(call, group):
         raise KasmError("User not authorized to modify the target group.", 401)
     # Only the fields given (not null) change; 1.15 checks neither the name nor the priority here.
@@ -231,23 +184,23 @@ def update_group(call: KasmCall) -> dict[str, Any]:
     if spec.get("group_metadata") is not None:
         group.group_metadata = spec["group_metadata"]
     call.db.flush()
-    return {"group": group_out(group), "group_mappings": []}
+    return {"group": GroupOut.dump(group), "group_mappings": []}
 
 
-@endpoints.endpoint(
-    "delete_group", actions=[P.GROUPS_DELETE], read_only=False, request=DeleteGroupRequest, response=Empty
-)
+@endpoints.read_write([P.GROUPS_DELETE], DeleteGroupRequest, Empty)
 def delete_group(call: KasmCall) -> dict[str, Any]:
     """Delete a group (`force` when it has members; built-in groups are protected)."""
     force = call.body.get("force", False)
     if not isinstance(force, bool):
         raise KasmError("Invalid Request. 'force' option must be boolean")
-    spec = target(call.body, "target_group")
-    if spec is None or not spec.get("group_id"):
-        raise KasmError(MISSING_COLON)
-    group = _group(call.db, spec["group_id"])
-    if group is None:
-        raise KasmError(f"Group {spec['group_id']} does not exist")
+    group = require_row(
+        call.db,
+        Group,
+        target(call.body, "target_group"),
+        "group_id",
+        missing=MISSING_COLON,
+        not_found="Group {value} does not exist",
+    )
     if group.is_system:
         raise KasmError(f"Group ({group.name}) is a protected group and cannot be deleted")
     casts = list(
@@ -273,19 +226,26 @@ def delete_group(call: KasmCall) -> dict[str, Any]:
 def _membership_targets(call: KasmCall) -> tuple[User, Group]:
     user_spec = target(call.body, "target_user")
     group_spec = target(call.body, "target_group")
-    if (
-        user_spec is None
-        or group_spec is None
-        or not user_spec.get("user_id")
-        or not group_spec.get("group_id")
-    ):
+    if not user_spec or not group_spec or not user_spec.get("user_id") or not group_spec.get("group_id"):
         raise KasmError(MISSING_COLON, 400)
-    user = find_user(call.db, {"user_id": user_spec["user_id"]})
-    if user is None:
-        raise KasmError(f"Invalid User ID ({user_spec['user_id']})", 400)
-    group = _group(call.db, group_spec["group_id"])
-    if group is None:
-        raise KasmError(f"Invalid Group ID ({group_spec['group_id']})", 400)
+    user = require_row(
+        call.db,
+        User,
+        user_spec,
+        "user_id",
+        missing=MISSING_COLON,
+        not_found="Invalid User ID ({value})",
+        status=400,
+    )
+    group = require_row(
+        call.db,
+        Group,
+        group_spec,
+        "group_id",
+        missing=MISSING_COLON,
+        not_found="Invalid Group ID ({value})",
+        status=400,
+    )
     if not can_modify(call, group):
         raise KasmError("Unauthorized", 401)
     return user, group
@@ -297,14 +257,8 @@ def _membership(db: Session, user: User, group: Group) -> UserGroup | None:
     ).first()
 
 
-@endpoints.endpoint(
-    "add_user_group",
-    actions=[P.GROUPS_MODIFY],
-    read_only=True,  # sic: Kasm 1.15 lets read-only keys call it
-    writes=True,
-    request=UserGroupRequest,
-    response=Empty,
-)
+# sic: Kasm 1.15 lets read-only keys call it
+@endpoints.read_only([P.GROUPS_MODIFY], UserGroupRequest, Empty, writes=True)
 def add_user_group(call: KasmCall) -> dict[str, Any]:
     """Add a user to a group."""
     user, group = _membership_targets(call)
@@ -315,14 +269,8 @@ def add_user_group(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint(
-    "remove_user_group",
-    actions=[P.GROUPS_MODIFY],
-    read_only=True,  # sic, as add_user_group
-    writes=True,
-    request=UserGroupRequest,
-    response=Empty,
-)
+# sic, as add_user_group
+@endpoints.read_only([P.GROUPS_MODIFY], UserGroupRequest, Empty, writes=True)
 def remove_user_group(call: KasmCall) -> dict[str, Any]:
     """Remove a user from a group."""
     user, group = _membership_targets(call)
@@ -333,21 +281,17 @@ def remove_user_group(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint(
-    "get_users_group",
-    actions=VIEW,
-    read_only=True,
-    request=GetUsersGroupRequest,
-    response=GetUsersGroupResponse,
-)
+@endpoints.read_only(VIEW, GetUsersGroupRequest, GetUsersGroupResponse)
 def get_users_group(call: KasmCall) -> dict[str, Any]:
     """A group's members (`name` is the username)."""
-    spec = target(call.body, "target_group")
-    if spec is None or not spec.get("group_id"):
-        raise KasmError(MISSING_COLON)
-    group = _group(call.db, spec["group_id"])
-    if group is None:
-        raise KasmError(f"Invalid Group ID ({spec['group_id']})")
+    group = require_row(
+        call.db,
+        Group,
+        target(call.body, "target_group"),
+        "group_id",
+        missing=MISSING_COLON,
+        not_found="Invalid Group ID ({value})",
+    )
     if not can_view(call, group):
         raise KasmError("Unauthorized", 401)
     query: Select[User] = (
@@ -369,103 +313,74 @@ def get_users_group(call: KasmCall) -> dict[str, Any]:
     if call.body.get("page") is not None:
         size = as_int(call.body.get("page_size") or 20)
         query = query.offset(max(as_int(call.body["page"]), 0) * max(size, 1)).limit(max(size, 1))
-    users = [GroupUserOut(name=u.username, user_id=u.user_id).model_dump() for u in call.db.scalars(query)]
-    return {"users": users, "total": total}
+    return {"users": [GroupUserOut.dump(u) for u in call.db.scalars(query)], "total": total}
 
 
 # --- group ↔ image authorisations ------------------------------------------------------------------
 
 
-@endpoints.endpoint(
-    "get_images_group",
-    actions=VIEW,
-    read_only=True,
-    request=TargetGroupRequest,
-    response=GetImagesGroupResponse,
-)
+@endpoints.read_only(VIEW, TargetGroupRequest, GetImagesGroupResponse)
 def get_images_group(call: KasmCall) -> dict[str, Any]:
     """The images a group's members may launch."""
-    spec = target(call.body, "target_group")
-    if spec is None or not spec.get("group_id"):
-        raise KasmError("Invalid Request: Missing group id")
-    group = _group(call.db, spec["group_id"])
-    if group is None:
-        raise KasmError("Request group does not exist")
+    group = require_row(
+        call.db,
+        Group,
+        target(call.body, "target_group"),
+        "group_id",
+        missing="Invalid Request: Missing group id",
+        not_found="Request group does not exist",
+    )
     if not can_view(call, group):
         raise KasmError("Unauthorized", 401)
-    rows = call.db.execute(
-        select(GroupImage, Image)
+    links = call.db.scalars(
+        select(GroupImage)
         .join(Image, Image.image_id == GroupImage.image_id)
         .where(GroupImage.group_id == group.group_id)
         .order_by(Image.friendly_name, Image.image_id, GroupImage.group_image_id)
+        .options(contains_eager(GroupImage.image))
     )
-    images = [
-        GroupImageOut(
-            group_image_id=link.group_image_id,
-            group_id=group.group_id,
-            image_id=image.image_id,
-            image_name=image.name,
-            group_name=group.name,
-            image_friendly_name=image.friendly_name,
-            image_src=image.image_src,
-        ).model_dump()
-        for link, image in rows
-    ]
-    return {"images": images}
+    return {"images": [GroupImageOut.dump(link) for link in links]}
 
 
-def _group_image_targets(call: KasmCall) -> tuple[Any, Any]:
+def _group_and_image(call: KasmCall, unknown: Exception) -> tuple[Group, Image]:
+    """The group and image `target_group`/`target_image` name (`unknown` when either does not exist),
+    once the key may modify the group."""
     group_spec = target(call.body, "target_group")
     image_spec = target(call.body, "target_image")
-    if (
-        group_spec is None
-        or image_spec is None
-        or not group_spec.get("group_id")
-        or not image_spec.get("image_id")
-    ):
+    if not group_spec.get("group_id") or not image_spec.get("image_id"):
         raise KasmError("Invalid request, missing group or image id")
-    return group_spec["group_id"], image_spec["image_id"]
-
-
-@endpoints.endpoint(
-    "add_images_group", actions=MODIFY, read_only=False, request=GroupImageRequest, response=Empty
-)
-def add_images_group(call: KasmCall) -> dict[str, Any]:
-    """Authorise a group for an image (a second add of the same pair is refused)."""
-    group_value, image_value = _group_image_targets(call)
-    group = _group(call.db, group_value)
-    image_id = parse_id(image_value)
-    if group is None or image_id is None or call.db.get(Image, image_id) is None:
-        # Kasm 1.15 does not check: the insert fails (HTTP 500).
-        raise KasmCrash("group or image does not exist")
+    group = find_row(call.db, Group, group_spec["group_id"])
+    image = find_row(call.db, Image, image_spec["image_id"])
+    if group is None or image is None:
+        raise unknown
     if not can_modify(call, group):
         raise KasmError("Unauthorized", 401)
+    return group, image
+
+
+@endpoints.read_write(MODIFY, GroupImageRequest, Empty)
+def add_images_group(call: KasmCall) -> dict[str, Any]:
+    """Authorise a group for an image (a second add of the same pair is refused)."""
+    # Kasm 1.15 does not check either: the insert fails (HTTP 500).
+    group, image = _group_and_image(call, KasmCrash("group or image does not exist"))
     # Kasm 1.15 stores a second add as a duplicate row; refused here (the table's unique constraint
     # also settles two concurrent adds: one link, one error).
-    duplicate = f"Image ({image_id}) is already authorized for group ({group.group_id})"
+    duplicate = f"Image ({image.image_id}) is already authorized for group ({group.group_id})"
     link = select(GroupImage.group_image_id).where(
-        GroupImage.group_id == group.group_id, GroupImage.image_id == image_id
+        GroupImage.group_id == group.group_id, GroupImage.image_id == image.image_id
     )
     if call.db.scalars(link).first() is not None:
         raise KasmError(duplicate)
-    insert_unique(call.db, GroupImage(group_id=group.group_id, image_id=image_id), KasmError(duplicate))
+    insert_unique(call.db, GroupImage(group_id=group.group_id, image_id=image.image_id), KasmError(duplicate))
     return {}
 
 
-@endpoints.endpoint(
-    "remove_images_group", actions=MODIFY, read_only=False, request=GroupImageRequest, response=Empty
-)
+@endpoints.read_write(MODIFY, GroupImageRequest, Empty)
 def remove_images_group(call: KasmCall) -> dict[str, Any]:
     """Remove a group's authorisation for an image."""
-    group_value, image_value = _group_image_targets(call)
-    group = _group(call.db, group_value)
-    image_id = parse_id(image_value)
-    if group is None or image_id is None or call.db.get(Image, image_id) is None:
-        raise KasmError("Group or image does not exist")
-    if not can_modify(call, group):
-        raise KasmError("Unauthorized", 401)
+    group, image = _group_and_image(call, KasmError("Group or image does not exist"))
     call.db.execute(
-        delete(GroupImage).where(GroupImage.group_id == group.group_id, GroupImage.image_id == image_id)
+        delete(GroupImage).where(GroupImage.group_id == group.group_id, GroupImage.image_id == image.image_id)
     )
     return {}
 
@@ -478,26 +393,20 @@ def _settings_of(db: Session, group_id: str) -> list[GroupSetting]:
     return list(db.scalars(query))
 
 
-@endpoints.endpoint(
-    "get_settings_group",
-    actions=VIEW,
-    read_only=True,
-    request=TargetGroupRequest,
-    response=GroupSettingsResponse,
-)
+@endpoints.read_only(VIEW, TargetGroupRequest, GroupSettingsResponse)
 def get_settings_group(call: KasmCall) -> dict[str, Any]:
     """A group's settings; without a group, the defaults (the catalogue of setting names)."""
     spec = call.body.get("target_group")
     group_value = spec.get("group_id") if isinstance(spec, dict) else None
     if not group_value:
         # No group: the defaults (All Users' settings), the catalogue of setting names.
-        return {"settings": [setting_out(s) for s in _settings_of(call.db, ALL_USERS_GROUP_ID)]}
-    group = _group(call.db, group_value)
+        return {"settings": [GroupSettingOut.dump(s) for s in _settings_of(call.db, ALL_USERS_GROUP_ID)]}
+    group = find_row(call.db, Group, group_value)
     if group is None:
         raise KasmError("Group does not exist")
     if not can_view(call, group):
         raise KasmError("Unauthorized", 401)
-    return {"settings": [setting_out(s) for s in _settings_of(call.db, group.group_id)]}
+    return {"settings": [GroupSettingOut.dump(s) for s in _settings_of(call.db, group.group_id)]}
 
 
 def _setting_value(value_type: str, value: Any) -> str:
@@ -522,14 +431,14 @@ def _setting_value(value_type: str, value: Any) -> str:
 
 def _group_for_setting(call: KasmCall) -> tuple[Group, dict[str, Any]]:
     group_spec = target(call.body, "target_group")
-    if group_spec is None or not group_spec.get("group_id"):
+    if not group_spec.get("group_id"):
         raise KasmError("Invalid request: missing target group or group id")
     setting_spec = target(call.body, "target_setting")
-    if setting_spec is None or not setting_spec.get("group_setting_id") or "value" not in setting_spec:
+    if not setting_spec.get("group_setting_id") or "value" not in setting_spec:
         raise KasmError(
             "Invalid request: Missing target_setting or target_setting is missing required value."
         )
-    group = _group(call.db, group_spec["group_id"])
+    group = find_row(call.db, Group, group_spec["group_id"])
     if group is None:
         raise KasmError("Group does not exist")
     if not can_modify(call, group):
@@ -537,18 +446,11 @@ def _group_for_setting(call: KasmCall) -> tuple[Group, dict[str, Any]]:
     return group, setting_spec
 
 
-@endpoints.endpoint(
-    "add_settings_group",
-    actions=MODIFY,
-    read_only=False,
-    request=GroupSettingRequest,
-    response=GroupSettingResponse,
-)
+@endpoints.read_write(MODIFY, GroupSettingRequest, GroupSettingResponse)
 def add_settings_group(call: KasmCall) -> dict[str, Any]:
     """Give a group a setting (`group_setting_id` names the default setting)."""
     group, spec = _group_for_setting(call)
-    setting_id = parse_id(spec["group_setting_id"])
-    default = call.db.get(GroupSetting, setting_id) if setting_id else None
+    default = find_row(call.db, GroupSetting, spec["group_setting_id"])
     if default is None or default.group_id != ALL_USERS_GROUP_ID:
         raise KasmError("Group setting does not exist")
     existing = select(GroupSetting.group_setting_id).where(
@@ -565,40 +467,32 @@ def add_settings_group(call: KasmCall) -> dict[str, Any]:
     )
     call.db.add(setting)
     call.db.flush()
-    return {"setting": setting_out(setting)}
+    return {"setting": GroupSettingOut.dump(setting)}
 
 
-@endpoints.endpoint(
-    "update_settings_group",
-    actions=MODIFY,
-    read_only=False,
-    request=GroupSettingRequest,
-    response=GroupSettingResponse,
-)
+@endpoints.read_write(MODIFY, GroupSettingRequest, GroupSettingResponse)
 def update_settings_group(call: KasmCall) -> dict[str, Any]:
     """Change a group's setting value (`group_setting_id` is the group's own setting)."""
     group, spec = _group_for_setting(call)
-    setting_id = parse_id(spec["group_setting_id"])
-    setting = call.db.get(GroupSetting, setting_id) if setting_id else None
+    setting = find_row(call.db, GroupSetting, spec["group_setting_id"])
     if setting is None or setting.group_id != group.group_id:
         raise KasmError("Group setting does not exist")
     setting.value = _setting_value(setting.value_type, spec["value"])
     call.db.flush()
-    return {"setting": setting_out(setting)}
+    return {"setting": GroupSettingOut.dump(setting)}
 
 
-@endpoints.endpoint(
-    "remove_settings_group", actions=MODIFY, read_only=False, request=RemoveSettingRequest, response=Empty
-)
+@endpoints.read_write(MODIFY, RemoveSettingRequest, Empty)
 def remove_settings_group(call: KasmCall) -> dict[str, Any]:
     """Remove a group's setting."""
-    value = call.body.get("group_setting_id")
-    if not value:
-        raise KasmError("Invalid request")
-    setting_id = parse_id(value)
-    setting = call.db.get(GroupSetting, setting_id) if setting_id else None
-    if setting is None:
-        raise KasmError("Group setting does not exist")
+    setting = require_row(
+        call.db,
+        GroupSetting,
+        call.body,
+        "group_setting_id",
+        missing="Invalid request",
+        not_found="Group setting does not exist",
+    )
     group = call.db.get(Group, setting.group_id)
     if group is None or not can_modify(call, group):
         raise KasmError("Unauthorized", 401)
@@ -612,13 +506,7 @@ def remove_settings_group(call: KasmCall) -> dict[str, Any]:
 # --- permissions (Global Admin only) ----------------------------------------------------------------
 
 
-@endpoints.endpoint(
-    "get_permissions",
-    actions=[P.GLOBAL_ADMIN],
-    read_only=True,
-    request=GetPermissionsRequest,
-    response=GetPermissionsResponse,
-)
+@endpoints.read_only([P.GLOBAL_ADMIN], GetPermissionsRequest, GetPermissionsResponse)
 def get_permissions(call: KasmCall) -> dict[str, Any]:
     """Every permission with its numeric id."""
     return {
@@ -638,12 +526,12 @@ def _permission_owner(call: KasmCall) -> tuple[str, str]:
     """("group_id" | "api_id", id) of `target_group` or `target_api_config`."""
     api_spec = call.body.get("target_api_config")
     if isinstance(api_spec, dict) and api_spec.get("api_id"):
-        api_id = parse_id(api_spec["api_id"])
-        if api_id is None or call.db.get(ApiConfig, api_id) is None:
+        api = find_row(call.db, ApiConfig, api_spec["api_id"])
+        if api is None:
             raise KasmError("The specified api config does not exist.", 400)
-        return "api_id", api_id
+        return "api_id", api.api_id
     group_spec = call.body.get("target_group")
-    group = _group(call.db, group_spec.get("group_id")) if isinstance(group_spec, dict) else None
+    group = find_row(call.db, Group, group_spec.get("group_id")) if isinstance(group_spec, dict) else None
     if group is None:
         raise KasmError("The specified group does not exist.", 400)
     return "group_id", group.group_id
@@ -655,13 +543,7 @@ def _owned(call: KasmCall, owner: tuple[str, str]) -> list[GroupPermission]:
     return list(call.db.scalars(query))
 
 
-@endpoints.endpoint(
-    "get_permissions_group",
-    actions=[P.GLOBAL_ADMIN],
-    read_only=True,
-    request=GetPermissionsGroupRequest,
-    response=GroupPermissionsResponse,
-)
+@endpoints.read_only([P.GLOBAL_ADMIN], GetPermissionsGroupRequest, GroupPermissionsResponse)
 def get_permissions_group(call: KasmCall) -> dict[str, Any]:
     """The permissions of a group (or of an API key with `target_api_config`)."""
     owner = _permission_owner(call)
@@ -688,13 +570,7 @@ def _requested_permissions(call: KasmCall) -> list[int]:
     return result
 
 
-@endpoints.endpoint(
-    "add_permissions_group",
-    actions=[P.GLOBAL_ADMIN],
-    read_only=False,
-    request=GroupPermissionsRequest,
-    response=GroupPermissionsResponse,
-)
+@endpoints.read_write([P.GLOBAL_ADMIN], GroupPermissionsRequest, GroupPermissionsResponse)
 def add_permissions_group(call: KasmCall) -> dict[str, Any]:
     """Grant permissions (by id) to a group or API key."""
     owner = _permission_owner(call)
@@ -710,13 +586,7 @@ def add_permissions_group(call: KasmCall) -> dict[str, Any]:
     return result
 
 
-@endpoints.endpoint(
-    "replace_permissions_group",
-    actions=[P.GLOBAL_ADMIN],
-    read_only=False,
-    request=GroupPermissionsRequest,
-    response=GroupPermissionsResponse,
-)
+@endpoints.read_write([P.GLOBAL_ADMIN], GroupPermissionsRequest, GroupPermissionsResponse)
 def replace_permissions_group(call: KasmCall) -> dict[str, Any]:
     """Set a group's (or API key's) permissions to exactly these ids."""
     owner = _permission_owner(call)
@@ -733,17 +603,10 @@ def replace_permissions_group(call: KasmCall) -> dict[str, Any]:
     return {"permissions": [_permission_out(p) for p in _owned(call, owner)]}
 
 
-@endpoints.endpoint(
-    "remove_permissions_group",
-    actions=[P.GLOBAL_ADMIN],
-    read_only=False,
-    request=RemovePermissionRequest,
-    response=Empty,
-)
+@endpoints.read_write([P.GLOBAL_ADMIN], RemovePermissionRequest, Empty)
 def remove_permissions_group(call: KasmCall) -> dict[str, Any]:
     """Remove one permission grant."""
-    permission_id = parse_id(call.body.get("group_permission_id"))
-    row = call.db.get(GroupPermission, permission_id) if permission_id else None
+    row = find_row(call.db, GroupPermission, call.body.get("group_permission_id"))
     if row is None:
         raise KasmError("The specified permission does not exist.", 400)
     call.db.delete(row)

@@ -27,15 +27,14 @@ from ..models.images import (
 )
 from ..permissions import Permission
 from ..permissions import Permission as P
-from ..storage.db import ReadCache
 from ..storage.tables import CastConfig, Image, Kasm, Zone, utcnow
 from .common import (
     MISSING_COLON,
-    SANITIZED,
     as_float,
     as_int,
     is_sanitized,
     parse_multiline,
+    require_row,
     target,
     text,
     truncated,
@@ -110,65 +109,14 @@ RESOURCE_FIELDS = (
 PROFILE_BIND = {"mode": "rw", "bind": "/home/kasm-user", "required": True, "gid": 1000, "uid": 1000}
 
 
-def image_out(image: Image, now: datetime) -> dict[str, Any]:
-    return _image_model(ImageOut, image, now).model_dump(by_alias=True)
-
-
-def listed_image_out(image: Image, now: datetime) -> dict[str, Any]:
-    return _image_model(ListedImageOut, image, now, server={}, server_pool={}).model_dump(by_alias=True)
-
-
-def _image_model(model: type[ImageOut], image: Image, now: datetime, **extra: Any) -> ImageOut:
+def image_out(image: Image, now: datetime, model: type[ImageOut] = ImageOut) -> dict[str, Any]:
     categories = list(image.categories or [])
-    return model(
-        image_id=image.image_id,
-        cores=image.cores,
-        description=image.description,
-        docker_registry=image.docker_registry,
-        docker_token=SANITIZED if image.docker_token else image.docker_token,
-        docker_user=image.docker_user,
-        enabled=image.enabled,
-        friendly_name=image.friendly_name,
-        hash=image.hash,
-        memory=image.memory,
-        name=image.name,
-        x_res=image.x_res,
-        y_res=image.y_res,
-        imageAttributes=[],
-        restrict_to_network=image.restrict_to_network,
-        restrict_network_names=list(image.restrict_network_names or []),
-        restrict_to_server=image.restrict_to_server,
-        server_id=image.server_id,
-        persistent_profile_config=(
-            {image.persistent_profile_path: dict(PROFILE_BIND)} if image.persistent_profile_path else {}
-        ),
-        volume_mappings=image.volume_mappings or {},
-        run_config=image.run_config or {},
-        image_src=image.image_src,
+    path = image.persistent_profile_path
+    return model.dump(
+        image,
+        persistent_profile_config={path: dict(PROFILE_BIND)} if path else {},
         available=image.available_at is not None and image.available_at <= now,
-        exec_config=image.exec_config or {},
-        restrict_to_zone=image.restrict_to_zone,
-        zone_id=image.zone_id,
-        zone_name=image.zone.zone_name if image.zone is not None else None,
-        persistent_profile_path=image.persistent_profile_path,
-        filter_policy_id=image.filter_policy_id,
-        filter_policy_name=None,
-        filter_policy_force_disabled=image.filter_policy_force_disabled,
-        session_time_limit=image.session_time_limit,
-        categories=categories,
         default_category=categories[0] if categories else "",
-        allow_network_selection=image.allow_network_selection,
-        require_gpu=image.require_gpu,
-        gpu_count=image.gpu_count,
-        hidden=image.hidden,
-        notes=image.notes,
-        image_type=image.image_type,
-        server_pool_id=image.server_pool_id,
-        link_url=image.link_url,
-        cpu_allocation_method=image.cpu_allocation_method,
-        uncompressed_size_mb=image.uncompressed_size_mb,
-        launch_config=image.launch_config or {},
-        **extra,
     )
 
 
@@ -177,28 +125,19 @@ def sort_key(image: Image) -> tuple[str, str]:
     return (image.friendly_name or "", image.image_id)
 
 
-@endpoints.endpoint(
-    "get_images",
-    actions=[P.IMAGES_VIEW],
-    read_only=True,
-    request=GetImagesRequest,
-    response=GetImagesResponse,
-)
+@endpoints.read_only([P.IMAGES_VIEW], GetImagesRequest, GetImagesResponse)
 def get_images(call: KasmCall) -> Response:
     """The answer's JSON, serialised once and kept until the next write (`ReadCache`) or until the next
     image's `available_at` (the one part of the answer that changes with time alone)."""
-    cache: ReadCache | None = call.db.info.get("kasm_cache")
-    generation: int = call.db.info.get("kasm_generation", -1)
     clock = time.time()
-    body = cache.get("get_images", generation, clock) if cache is not None else None
+    body = call.cache.get("get_images", clock)
     if body is None:
         now = utcnow()
         images = sorted(call.db.scalars(select(Image).options(selectinload(Image.zone))), key=sort_key)
-        body = JSONResponse({"images": [listed_image_out(image, now) for image in images]}).body
+        body = JSONResponse({"images": [image_out(image, now, ListedImageOut) for image in images]}).body
         pending = [i.available_at for i in images if i.available_at is not None and i.available_at > now]
-        if cache is not None:
-            valid_until = clock + (min(pending) - now).total_seconds() if pending else None
-            cache.put("get_images", generation, body, valid_until)
+        valid_until = clock + (min(pending) - now).total_seconds() if pending else None
+        call.cache.put("get_images", body, valid_until)
     return Response(content=body, media_type="application/json")
 
 
@@ -377,17 +316,11 @@ def _apply(call: KasmCall, image: Image, spec: dict[str, Any], parsed: dict[str,
         image.categories = parsed["categories"]
 
 
-@endpoints.endpoint(
-    "create_image",
-    actions=[P.IMAGES_CREATE],
-    read_only=False,
-    request=CreateImageRequest,
-    response=ImageResponse,
-)
+@endpoints.read_write([P.IMAGES_CREATE], CreateImageRequest, ImageResponse)
 def create_image(call: KasmCall) -> dict[str, Any]:
     """Create an image (no group is authorised to launch it until `add_images_group`)."""
     spec = target(call.body, "target_image")
-    if spec is None:
+    if not spec:
         raise KasmError(MISSING_COLON)
     parsed = _validate(call, spec)
     image = Image(
@@ -419,25 +352,19 @@ def create_image(call: KasmCall) -> dict[str, Any]:
     return {"image": image_out(image, utcnow())}
 
 
-@endpoints.endpoint(
-    "update_image",
-    actions=[P.IMAGES_MODIFY, P.IMAGES_MODIFY_RESOURCES],
-    read_only=False,
-    request=UpdateImageRequest,
-    response=ImageResponse,
-)
+@endpoints.read_write([P.IMAGES_MODIFY, P.IMAGES_MODIFY_RESOURCES], UpdateImageRequest, ImageResponse)
 def update_image(call: KasmCall) -> dict[str, Any]:
     """Update an image; send the whole image (some omitted fields are cleared, as in Kasm)."""
     spec = target(call.body, "target_image")
-    if spec is None or not spec.get("image_id"):
-        raise KasmError(MISSING_COLON)
-    image_hex = parse_id(spec["image_id"])
-    image = call.db.get(Image, image_hex) if image_hex else None
-    if image is None:
-        caller = call.user.user_id if call.user is not None else call.api.api_id
-        raise KasmError(
-            f"User ({caller}) attempted to update an image ({spec['image_id']}) that does not exist."
-        )
+    caller = call.user.user_id if call.user is not None else call.api.api_id
+    image = require_row(
+        call.db,
+        Image,
+        spec,
+        "image_id",
+        missing=MISSING_COLON,
+        not_found=f"User ({caller}) attempted to update an image ({{value}}) that does not exist.",
+    )
     if not (call.can(Permission.IMAGES_MODIFY) and call.can(Permission.IMAGES_MODIFY_RESOURCES)):
         _check_resource_changes(call, image, spec)
     parsed = _validate(call, spec)
@@ -475,18 +402,17 @@ def _differs(image: Image, key: str, value: Any) -> bool:
         return True
 
 
-@endpoints.endpoint(
-    "delete_image", actions=[P.IMAGES_DELETE], read_only=False, request=DeleteImageRequest, response=Empty
-)
+@endpoints.read_write([P.IMAGES_DELETE], DeleteImageRequest, Empty)
 def delete_image(call: KasmCall) -> dict[str, Any]:
     """Delete an image and its group authorisations (refused while sessions use it)."""
-    spec = target(call.body, "target_image")
-    if spec is None or not spec.get("image_id"):
-        raise KasmError(MISSING_COLON)
-    image_hex = parse_id(spec["image_id"])
-    image = call.db.get(Image, image_hex) if image_hex else None
-    if image is None:
-        raise KasmError(f"Image({spec['image_id']}) Does not Exist")
+    image = require_row(
+        call.db,
+        Image,
+        target(call.body, "target_image"),
+        "image_id",
+        missing=MISSING_COLON,
+        not_found="Image({value}) Does not Exist",
+    )
     casts = call.db.scalar(
         select(func.count()).select_from(CastConfig).where(CastConfig.image_id == image.image_id)
     )

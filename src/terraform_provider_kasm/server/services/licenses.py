@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
-from ..ids import parse_id
 from ..models.common import Empty
 from ..models.licenses import (
     ActivateRequest,
@@ -33,7 +32,7 @@ from ..models.licenses import (
 )
 from ..permissions import Permission as P
 from ..storage.tables import License, utcnow
-from .common import kasm_time
+from .common import require_row
 
 endpoints = EndpointGroup("licenses")
 
@@ -79,31 +78,11 @@ def effective_license(db: Session, now: datetime | None = None) -> EffectiveLice
     return EffectiveLicense(kind, sum(lic.limit for lic in same), frozenset(features), True)
 
 
-def license_out(lic: License) -> dict[str, Any]:
-    return LicenseOut(
-        license_id=lic.license_id,
-        expiration=kasm_time(lic.expiration),
-        issued_at=kasm_time(lic.issued_at),
-        issued_to=lic.issued_to,
-        limit=lic.limit,
-        is_verified=lic.is_verified,
-        license_type=lic.license_type,
-        features=dict(lic.features or {}),
-        sku=lic.sku,
-    ).model_dump()
-
-
-@endpoints.endpoint(
-    "get_licenses",
-    actions=[P.LICENSES_VIEW],
-    read_only=True,
-    request=GetLicensesRequest,
-    response=GetLicensesResponse,
-)
+@endpoints.read_only([P.LICENSES_VIEW], GetLicensesRequest, GetLicensesResponse)
 def get_licenses(call: KasmCall) -> dict[str, Any]:
     """The installed licenses (none on a fresh server: 5 concurrent sessions, Kasm's unlicensed default)."""
     rows = call.db.scalars(select(License).order_by(License.issued_at, License.license_id))
-    return {"licenses": [license_out(lic) for lic in rows]}
+    return {"licenses": [LicenseOut.dump(lic) for lic in rows]}
 
 
 def _b64(part: str) -> bytes:
@@ -159,13 +138,7 @@ def parse_license_key(key: str) -> dict[str, Any]:
     }
 
 
-@endpoints.endpoint(
-    "add_license",
-    actions=[P.LICENSES_CREATE],
-    read_only=False,
-    request=AddLicenseRequest,
-    response=LicenseResponse,
-)
+@endpoints.read_write([P.LICENSES_CREATE], AddLicenseRequest, LicenseResponse)
 def add_license(call: KasmCall) -> dict[str, Any]:
     """Install a license key (here: an unsigned JWT carrying the license fields; see DESIGN.md)."""
     key = call.body.get("license_key")
@@ -180,38 +153,26 @@ def add_license(call: KasmCall) -> dict[str, Any]:
     lic = License(license_key=key.strip(), is_verified=False, **fields)
     call.db.add(lic)
     call.db.flush()
-    return {"license": license_out(lic)}
+    return {"license": LicenseOut.dump(lic)}
 
 
-@endpoints.endpoint(
-    "delete_license",
-    actions=[P.LICENSES_DELETE],
-    read_only=False,
-    request=DeleteLicenseRequest,
-    response=Empty,
-)
+@endpoints.read_write([P.LICENSES_DELETE], DeleteLicenseRequest, Empty)
 def delete_license(call: KasmCall) -> dict[str, Any]:
     """Remove a license."""
-    value = call.body.get("license_id")
-    if not value:
-        raise KasmError("Invalid Request. Missing license_id")
-    license_id = parse_id(value)
-    if license_id is None:
-        raise KasmError("Invalid Request. license_id must be a UUID")
-    lic = call.db.get(License, license_id)
-    if lic is None:
-        raise KasmError(f"license_id ({value}) does not exist")
+    lic = require_row(
+        call.db,
+        License,
+        call.body,
+        "license_id",
+        missing="Invalid Request. Missing license_id",
+        invalid="Invalid Request. license_id must be a UUID",
+        not_found="license_id ({value}) does not exist",
+    )
     call.db.delete(lic)
     return {}
 
 
-@endpoints.endpoint(
-    "activate",
-    actions=[P.LICENSES_CREATE],
-    read_only=False,
-    request=ActivateRequest,
-    response=LicenseResponse,
-)
+@endpoints.read_write([P.LICENSES_CREATE], ActivateRequest, LicenseResponse)
 def activate(call: KasmCall) -> dict[str, Any]:
     """Activation asks Kasm's license server; this offline server has no `license_server_url`."""
     if not call.body.get("activation_key"):
@@ -219,13 +180,7 @@ def activate(call: KasmCall) -> dict[str, Any]:
     raise KasmError("Missing license_server_url Setting", 400)
 
 
-@endpoints.endpoint(
-    "license_status",
-    actions=[P.USER],
-    read_only=True,
-    request=GetLicensesRequest,
-    response=LicenseStatusResponse,
-)
+@endpoints.read_only([P.USER], GetLicensesRequest, LicenseStatusResponse)
 def license_status(call: KasmCall) -> dict[str, Any]:
     """The effective license (type, limit, features)."""
     current = effective_license(call.db)

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
-from ..ids import parse_id
 from ..models.common import Empty
 from ..models.registries import (
     CreateRegistryRequest,
@@ -30,6 +29,7 @@ from ..models.registries import (
 )
 from ..permissions import Permission as P
 from ..storage.tables import Registry
+from .common import require_row
 
 endpoints = EndpointGroup("registries")
 
@@ -39,29 +39,11 @@ ARCHITECTURES = ["amd64", "arm64"]
 NOT_A_REGISTRY = "This does not look like a valid registry."
 
 
-def registry_out(registry: Registry) -> dict[str, Any]:
-    return RegistryOut(
-        registry_id=registry.registry_id,
-        registry_url=registry.registry_url,
-        do_auto_update=registry.do_auto_update,
-        schema_version=registry.schema_version,
-        is_verified=registry.is_verified,
-        workspaces=list(registry.workspaces or []),
-        config=dict(registry.config or {}),
-    ).model_dump()
-
-
-@endpoints.endpoint(
-    "get_registries",
-    actions=[P.REGISTRIES_VIEW],
-    read_only=True,
-    request=GetRegistriesRequest,
-    response=GetRegistriesResponse,
-)
+@endpoints.read_only([P.REGISTRIES_VIEW], GetRegistriesRequest, GetRegistriesResponse)
 def get_registries(call: KasmCall) -> dict[str, Any]:
     """The installed registries with their workspaces."""
     rows = call.db.scalars(select(Registry).order_by(Registry.registry_url))
-    return {"registries": [registry_out(r) for r in rows], "architectures": list(ARCHITECTURES)}
+    return {"registries": [RegistryOut.dump(r) for r in rows], "architectures": list(ARCHITECTURES)}
 
 
 def normalise_url(value: Any) -> str:
@@ -109,13 +91,7 @@ def _same_url(call: KasmCall, url: str) -> Registry | None:
     return None
 
 
-@endpoints.endpoint(
-    "create_registry",
-    actions=[P.REGISTRIES_CREATE],
-    read_only=False,
-    request=CreateRegistryRequest,
-    response=RegistryResponse,
-)
+@endpoints.read_write([P.REGISTRIES_CREATE], CreateRegistryRequest, RegistryResponse)
 def create_registry(call: KasmCall) -> dict[str, Any]:
     """Install the registry at `registry` (offline: `file://` registries only; see DESIGN.md)."""
     url = normalise_url(call.body.get("registry"))
@@ -132,58 +108,40 @@ def create_registry(call: KasmCall) -> dict[str, Any]:
     )
     call.db.add(registry)
     call.db.flush()
-    return {"registry": registry_out(registry)}
+    return {"registry": RegistryOut.dump(registry)}
 
 
 def _registry(call: KasmCall) -> Registry:
-    value = call.body.get("registry_id")
-    if not value:
-        raise KasmError("Missing Registry ID")
-    registry_id = parse_id(value)
-    registry = call.db.get(Registry, registry_id) if registry_id else None
-    if registry is None:
-        raise KasmError(f"Registry ({value}) does not exist")
-    return registry
+    return require_row(
+        call.db,
+        Registry,
+        call.body,
+        "registry_id",
+        missing="Missing Registry ID",
+        not_found="Registry ({value}) does not exist",
+    )
 
 
-@endpoints.endpoint(
-    "update_registry",
-    actions=[P.REGISTRIES_MODIFY],
-    read_only=False,
-    request=RegistryIdRequest,
-    response=RegistryResponse,
-)
+@endpoints.read_write([P.REGISTRIES_MODIFY], RegistryIdRequest, RegistryResponse)
 def update_registry(call: KasmCall) -> dict[str, Any]:
     """Re-read the registry's list (only `file://` registries can be re-read offline)."""
     registry = _registry(call)
     if urlparse(registry.registry_url).scheme == "file":
         registry.schema_version, registry.config, registry.workspaces = fetch_registry(registry.registry_url)
-    return {"registry": registry_out(registry)}
+    return {"registry": RegistryOut.dump(registry)}
 
 
-@endpoints.endpoint(
-    "registry_auto_updates",
-    actions=[P.REGISTRIES_MODIFY],
-    read_only=False,
-    request=RegistryAutoUpdatesRequest,
-    response=RegistryResponse,
-)
+@endpoints.read_write([P.REGISTRIES_MODIFY], RegistryAutoUpdatesRequest, RegistryResponse)
 def registry_auto_updates(call: KasmCall) -> dict[str, Any]:
     """Turn a registry's automatic updates on or off."""
     registry = _registry(call)
     if not isinstance(call.body.get("auto_updates"), bool):
         raise KasmError("Invalid Request. Missing auto_updates")
     registry.do_auto_update = call.body["auto_updates"]
-    return {"registry": registry_out(registry)}
+    return {"registry": RegistryOut.dump(registry)}
 
 
-@endpoints.endpoint(
-    "delete_registry",
-    actions=[P.REGISTRIES_DELETE],
-    read_only=False,
-    request=RegistryIdRequest,
-    response=Empty,
-)
+@endpoints.read_write([P.REGISTRIES_DELETE], RegistryIdRequest, Empty)
 def delete_registry(call: KasmCall) -> dict[str, Any]:
     """Uninstall a registry (images installed from it stay)."""
     call.db.delete(_registry(call))

@@ -20,7 +20,7 @@ from ..models.session_permissions import (
 )
 from ..permissions import Permission as P
 from ..storage.tables import Kasm, SessionPermission, User
-from .common import MISSING_COLON, target
+from .common import MISSING_COLON, find_row, require_row, target
 from .sessions import add_session_permission
 
 endpoints = EndpointGroup("session_permissions")
@@ -28,32 +28,23 @@ endpoints = EndpointGroup("session_permissions")
 ACCESS = ("r", "rw", "rwo")
 
 
-def permission_out(permission: SessionPermission) -> dict[str, Any]:
-    return SessionPermissionOut(
-        session_permission_id=permission.session_permission_id,
-        kasm_id=permission.kasm_id,
-        user_id=permission.user_id,
-        access=permission.access,
-        vnc_username=permission.vnc_username,
-        username=permission.user.username,
-    ).model_dump()
-
-
 def _spec(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_session_permissions")
-    if spec is None:
+    if not spec:
         raise KasmError(MISSING_COLON, 400)
     return spec
 
 
 def _kasm(call: KasmCall, spec: dict[str, Any]) -> Kasm:
-    if not spec.get("kasm_id"):
-        raise KasmError(MISSING_COLON, 400)
-    kasm_id = parse_id(spec["kasm_id"])
-    kasm = call.db.get(Kasm, kasm_id) if kasm_id else None
-    if kasm is None:
-        raise KasmError(f"No session found with kasm_id ({spec['kasm_id']})", 400)
-    return kasm
+    return require_row(
+        call.db,
+        Kasm,
+        spec,
+        "kasm_id",
+        missing=MISSING_COLON,
+        not_found="No session found with kasm_id ({value})",
+        status=400,
+    )
 
 
 def _access(value: Any) -> str:
@@ -67,13 +58,7 @@ def _of_kasm(call: KasmCall, kasm: Kasm) -> list[SessionPermission]:
     return list(call.db.scalars(query.order_by(SessionPermission.session_permission_id)))
 
 
-@endpoints.endpoint(
-    "set_session_permissions",
-    actions=[P.SESSIONS_MODIFY],
-    read_only=False,
-    request=SessionPermissionsRequest,
-    response=SessionPermissionsResponse,
-)
+@endpoints.read_write([P.SESSIONS_MODIFY], SessionPermissionsRequest, SessionPermissionsResponse)
 def set_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Grant users access (`r`, `rw`, `rwo`) to a session; existing grants are updated."""
     spec = _spec(call)
@@ -86,8 +71,7 @@ def set_session_permissions(call: KasmCall) -> dict[str, Any]:
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("user_id") or "access" not in entry:
             raise KasmError(MISSING_COLON, 400)
-        user_id = parse_id(entry["user_id"])
-        user = call.db.get(User, user_id) if user_id else None
+        user = find_row(call.db, User, entry["user_id"])
         if user is None:
             raise KasmError(f"No user found with id: ({entry['user_id']})", 400)
         access = _access(entry["access"])
@@ -97,16 +81,10 @@ def set_session_permissions(call: KasmCall) -> dict[str, Any]:
             existing[user.user_id] = permission
         permission.access = access
         changed.append(permission)
-    return {"session_permissions": [permission_out(p) for p in changed]}
+    return {"session_permissions": [SessionPermissionOut.dump(p) for p in changed]}
 
 
-@endpoints.endpoint(
-    "set_all_session_permissions",
-    actions=[P.SESSIONS_MODIFY],
-    read_only=False,
-    request=SessionPermissionsRequest,
-    response=SessionPermissionsResponse,
-)
+@endpoints.read_write([P.SESSIONS_MODIFY], SessionPermissionsRequest, SessionPermissionsResponse)
 def set_all_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Set `access` on every existing grant of a session."""
     spec = _spec(call)
@@ -117,16 +95,10 @@ def set_all_session_permissions(call: KasmCall) -> dict[str, Any]:
     permissions = _of_kasm(call, kasm)
     for permission in permissions:
         permission.access = access
-    return {"session_permissions": [permission_out(p) for p in permissions]}
+    return {"session_permissions": [SessionPermissionOut.dump(p) for p in permissions]}
 
 
-@endpoints.endpoint(
-    "get_session_permissions",
-    actions=[P.SESSIONS_VIEW],
-    read_only=True,
-    request=SessionPermissionsRequest,
-    response=SessionPermissionsResponse,
-)
+@endpoints.read_only([P.SESSIONS_VIEW], SessionPermissionsRequest, SessionPermissionsResponse)
 def get_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Grants filtered by `kasm_id`, `user_id` and/or `session_permission_id` (one is required)."""
     spec = _spec(call)
@@ -141,16 +113,10 @@ def get_session_permissions(call: KasmCall) -> dict[str, Any]:
     if not given:
         raise KasmError(MISSING_COLON, 400)
     rows = call.db.scalars(query.order_by(SessionPermission.session_permission_id))
-    return {"session_permissions": [permission_out(p) for p in rows]}
+    return {"session_permissions": [SessionPermissionOut.dump(p) for p in rows]}
 
 
-@endpoints.endpoint(
-    "delete_session_permissions",
-    actions=[P.SESSIONS_MODIFY],
-    read_only=False,
-    request=SessionPermissionsRequest,
-    response=Empty,
-)
+@endpoints.read_write([P.SESSIONS_MODIFY], SessionPermissionsRequest, Empty)
 def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Remove the grants of `user_ids` on a session (all or nothing)."""
     spec = _spec(call)
@@ -172,13 +138,7 @@ def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint(
-    "delete_all_session_permissions",
-    actions=[P.SESSIONS_MODIFY],
-    read_only=False,
-    request=SessionPermissionsRequest,
-    response=Empty,
-)
+@endpoints.read_write([P.SESSIONS_MODIFY], SessionPermissionsRequest, Empty)
 def delete_all_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Remove every grant of a session."""
     kasm = _kasm(call, _spec(call))

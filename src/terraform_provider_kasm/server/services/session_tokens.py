@@ -9,7 +9,6 @@ from sqlalchemy import delete, select
 
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
-from ..ids import parse_id
 from ..models.common import Empty
 from ..models.session_tokens import (
     SessionTokenOut,
@@ -19,79 +18,45 @@ from ..models.session_tokens import (
     TargetUserTokensRequest,
 )
 from ..permissions import Permission as P
-from ..storage.tables import SessionToken, User, utcnow
-from .common import MISSING_COLON, kasm_time, target
-from .users import SESSION_LIFETIME_SECONDS, find_user, new_session_token
+from ..storage.tables import SessionToken, utcnow
+from .common import MISSING_COLON, find_row, target
+from .users import SESSION_LIFETIME_SECONDS, new_session_token, required_user
 
 endpoints = EndpointGroup("session_tokens")
 AUTH = [P.USERS_AUTH_SESSION]
 
 
 def token_out(token: SessionToken) -> dict[str, Any]:
-    return SessionTokenOut(
-        session_token=token.session_token_id,
-        session_token_date=kasm_time(token.session_token_date),
-        expires_at=kasm_time(token.expires_at),
-    ).model_dump()
-
-
-def _target_user(call: KasmCall) -> User:
-    spec = target(call.body, "target_user")
-    if spec is None or not spec.get("user_id"):
-        raise KasmError(MISSING_COLON, 400)
-    user = find_user(call.db, {"user_id": spec["user_id"]})
-    if user is None:
-        raise KasmError(f"No user found with id: ({spec['user_id']})", 400)
-    return user
+    return SessionTokenOut.dump(token)
 
 
 def _target_token(call: KasmCall) -> SessionToken:
     spec = target(call.body, "target_session_token")
-    if spec is None or not spec.get("session_token"):
+    if not spec.get("session_token"):
         raise KasmError(MISSING_COLON, 400)
-    value = spec["session_token"]
-    token_id = parse_id(value)
-    token = call.db.get(SessionToken, token_id) if token_id else None
+    token = find_row(call.db, SessionToken, spec["session_token"])
     if token is None or (token.expires_at is not None and token.expires_at <= utcnow()):
-        raise KasmError(f"Session Token ({value}) not found", 400)
+        raise KasmError(f"Session Token ({spec['session_token']}) not found", 400)
     return token
 
 
-@endpoints.endpoint(
-    "create_session_token",
-    actions=AUTH,
-    read_only=False,
-    request=TargetUserTokensRequest,
-    response=SessionTokenResponse,
-)
+@endpoints.read_write(AUTH, TargetUserTokensRequest, SessionTokenResponse)
 def create_session_token(call: KasmCall) -> dict[str, Any]:
     """A new login token for `target_user`."""
-    user = _target_user(call)
+    user = required_user(call)
     return {"session_token": token_out(new_session_token(call.db, user.user_id))}
 
 
-@endpoints.endpoint(
-    "get_session_token",
-    actions=AUTH,
-    read_only=True,
-    request=TargetSessionTokenRequest,
-    response=SessionTokenResponse,
-)
+@endpoints.read_only(AUTH, TargetSessionTokenRequest, SessionTokenResponse)
 def get_session_token(call: KasmCall) -> dict[str, Any]:
     """One token (expired ones are not found)."""
     return {"session_token": token_out(_target_token(call))}
 
 
-@endpoints.endpoint(
-    "get_session_tokens",
-    actions=AUTH,
-    read_only=True,
-    request=TargetUserTokensRequest,
-    response=SessionTokensResponse,
-)
+@endpoints.read_only(AUTH, TargetUserTokensRequest, SessionTokensResponse)
 def get_session_tokens(call: KasmCall) -> dict[str, Any]:
     """A user's unexpired tokens, oldest first."""
-    user = _target_user(call)
+    user = required_user(call)
     now = utcnow()
     tokens = call.db.scalars(
         select(SessionToken)
@@ -102,13 +67,7 @@ def get_session_tokens(call: KasmCall) -> dict[str, Any]:
     return {"session_tokens": [token_out(t) for t in live]}
 
 
-@endpoints.endpoint(
-    "update_session_token",
-    actions=AUTH,
-    read_only=False,
-    request=TargetSessionTokenRequest,
-    response=SessionTokenResponse,
-)
+@endpoints.read_write(AUTH, TargetSessionTokenRequest, SessionTokenResponse)
 def update_session_token(call: KasmCall) -> dict[str, Any]:
     """Refresh the token: a new date, and the lifetime counted from it."""
     token = _target_token(call)
@@ -118,20 +77,16 @@ def update_session_token(call: KasmCall) -> dict[str, Any]:
     return {"session_token": token_out(token)}
 
 
-@endpoints.endpoint(
-    "delete_session_token", actions=AUTH, read_only=False, request=TargetSessionTokenRequest, response=Empty
-)
+@endpoints.read_write(AUTH, TargetSessionTokenRequest, Empty)
 def delete_session_token(call: KasmCall) -> dict[str, Any]:
     """Invalidate one token."""
     call.db.delete(_target_token(call))
     return {}
 
 
-@endpoints.endpoint(
-    "delete_session_tokens", actions=AUTH, read_only=False, request=TargetUserTokensRequest, response=Empty
-)
+@endpoints.read_write(AUTH, TargetUserTokensRequest, Empty)
 def delete_session_tokens(call: KasmCall) -> dict[str, Any]:
     """Invalidate all of a user's tokens."""
-    user = _target_user(call)
+    user = required_user(call)
     call.db.execute(delete(SessionToken).where(SessionToken.user_id == user.user_id))
     return {}

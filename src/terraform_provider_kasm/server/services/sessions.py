@@ -353,13 +353,7 @@ def _sharing_allowed(db: Session, user_id: str) -> bool:
 # --- request_kasm -----------------------------------------------------------------------------------
 
 
-@endpoints.endpoint(
-    "request_kasm",
-    actions=[P.USER],
-    read_only=False,
-    request=RequestKasmRequest,
-    response=RequestKasmResponse,
-)
+@endpoints.read_write([P.USER], RequestKasmRequest, RequestKasmResponse)
 def request_kasm(call: KasmCall) -> dict[str, Any]:
     """Start a session of `image_id` for `user_id` (an anonymous user when omitted); answers "starting"."""
     db, body, now = call.db, call.body, utcnow()
@@ -517,14 +511,7 @@ def _state_message(status: str) -> str | None:
     return None
 
 
-@endpoints.endpoint(
-    "get_kasm_status",
-    actions=[P.USER],
-    read_only=True,
-    writes=True,
-    request=KasmStatusRequest,
-    response=KasmStatusResponse,
-)
+@endpoints.read_only([P.USER], KasmStatusRequest, KasmStatusResponse, writes=True)
 def get_kasm_status(call: KasmCall) -> dict[str, Any]:
     """A session's state; once running, the session and a connect URL with a new session token."""
     kasm = _owned(call)
@@ -549,9 +536,7 @@ def get_kasm_status(call: KasmCall) -> dict[str, Any]:
     return answer
 
 
-@endpoints.endpoint(
-    "get_kasms", actions=[P.SESSIONS_VIEW], read_only=True, request=GetKasmsRequest, response=GetKasmsResponse
-)
+@endpoints.read_only([P.SESSIONS_VIEW], GetKasmsRequest, GetKasmsResponse)
 def get_kasms(call: KasmCall) -> dict[str, Any]:
     """Every session of every user, in any state, oldest first."""
     now = utcnow()
@@ -562,9 +547,7 @@ def get_kasms(call: KasmCall) -> dict[str, Any]:
     }
 
 
-@endpoints.endpoint(
-    "get_kasm", actions=[P.SESSIONS_VIEW], read_only=True, request=GetKasmRequest, response=GetKasmResponse
-)
+@endpoints.read_only([P.SESSIONS_VIEW], GetKasmRequest, GetKasmResponse)
 def get_kasm(call: KasmCall) -> dict[str, Any]:
     """One session by `target_kasm.kasm_id` (`{}` when it does not exist)."""
     spec = call.body.get("target_kasm")
@@ -582,9 +565,7 @@ def get_kasm(call: KasmCall) -> dict[str, Any]:
     return {"kasm": listed_session_out(call.db, kasm, call.host, now), "current_time": kasm_time(now)}
 
 
-@endpoints.endpoint(
-    "get_user_kasms", actions=[P.USER], read_only=True, request=UserKasmsRequest, response=UserKasmsResponse
-)
+@endpoints.read_only([P.USER], UserKasmsRequest, UserKasmsResponse)
 def get_user_kasms(call: KasmCall) -> dict[str, Any]:
     """The impersonated user's sessions."""
     if call.user is None:
@@ -602,7 +583,7 @@ def get_user_kasms(call: KasmCall) -> dict[str, Any]:
 # --- changing sessions --------------------------------------------------------------------------------
 
 
-@endpoints.endpoint("destroy_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
+@endpoints.read_write([P.USER], KasmIdRequest, Empty)
 def destroy_kasm(call: KasmCall) -> dict[str, Any]:
     """Destroy a session of `user_id` (any user's with Sessions Delete); it is gone at once here."""
     kasm = call.kasm
@@ -622,14 +603,7 @@ def destroy_kasm(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint(
-    "keepalive",
-    actions=[P.SESSIONS_MODIFY],
-    read_only=True,
-    writes=True,
-    request=KeepaliveRequest,
-    response=KeepaliveResponse,
-)
+@endpoints.read_only([P.SESSIONS_MODIFY], KeepaliveRequest, KeepaliveResponse, writes=True)
 def keepalive(call: KasmCall) -> dict[str, Any]:
     """Push a session's expiration back by the owner's `keepalive_expiration`."""
     kasm = call.kasm
@@ -649,13 +623,7 @@ def keepalive(call: KasmCall) -> dict[str, Any]:
     return {"usage_reached": False}
 
 
-@endpoints.endpoint(
-    "exec_command_kasm",
-    actions=[P.SESSIONS_MODIFY],
-    read_only=False,
-    request=ExecCommandRequest,
-    response=KasmResponse,
-)
+@endpoints.read_write([P.SESSIONS_MODIFY], ExecCommandRequest, KasmResponse)
 def exec_command_kasm(call: KasmCall) -> dict[str, Any]:
     """Run `exec_config.cmd` in a running session (fire and forget: no output comes back)."""
     exec_config = call.body.get("exec_config")
@@ -689,7 +657,7 @@ def _lifecycle_target(call: KasmCall, verb: str, setting: str) -> tuple[Kasm, St
     return kasm, settle(kasm, utcnow()), admin
 
 
-@endpoints.endpoint("stop_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
+@endpoints.read_write([P.USER], KasmIdRequest, Empty)
 def stop_kasm(call: KasmCall) -> dict[str, Any]:
     """Stop a running or paused container session (group setting `allow_kasm_stop`)."""
     kasm, state, _admin = _lifecycle_target(call, "stop", "allow_kasm_stop")
@@ -700,7 +668,7 @@ def stop_kasm(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint("pause_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
+@endpoints.read_write([P.USER], KasmIdRequest, Empty)
 def pause_kasm(call: KasmCall) -> dict[str, Any]:
     """Pause a running container session (group setting `allow_kasm_pause`)."""
     kasm, state, _admin = _lifecycle_target(call, "pause", "allow_kasm_pause")
@@ -711,7 +679,7 @@ def pause_kasm(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint("resume_kasm", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty)
+@endpoints.read_write([P.USER], KasmIdRequest, Empty)
 def resume_kasm(call: KasmCall) -> dict[str, Any]:
     """Resume a stopped or paused session (needs a concurrent-session seat)."""
     kasm, state, admin = _lifecycle_target(call, "resume", "")
@@ -740,9 +708,7 @@ def _owned_or_admin(call: KasmCall) -> Kasm:
     return kasm
 
 
-@endpoints.endpoint(
-    "create_kasm_share_id", actions=[P.USER], read_only=False, request=KasmIdRequest, response=ShareIdResponse
-)
+@endpoints.read_write([P.USER], KasmIdRequest, ShareIdResponse)
 def create_kasm_share_id(call: KasmCall) -> dict[str, Any]:
     """Enable sharing: a new 8-hex-character share id (group setting `allow_kasm_sharing`)."""
     kasm = _owned_or_admin(call)
@@ -754,18 +720,14 @@ def create_kasm_share_id(call: KasmCall) -> dict[str, Any]:
     return {"share_id": kasm.share_id}
 
 
-@endpoints.endpoint(
-    "get_kasm_share_id", actions=[P.USER], read_only=True, request=KasmIdRequest, response=ShareIdResponse
-)
+@endpoints.read_only([P.USER], KasmIdRequest, ShareIdResponse)
 def get_kasm_share_id(call: KasmCall) -> dict[str, Any]:
     """The session's share id (null when sharing is off)."""
     kasm = _owned_or_admin(call)
     return {"share_id": kasm.share_id}
 
 
-@endpoints.endpoint(
-    "delete_kasm_share_id", actions=[P.USER], read_only=False, request=KasmIdRequest, response=Empty
-)
+@endpoints.read_write([P.USER], KasmIdRequest, Empty)
 def delete_kasm_share_id(call: KasmCall) -> dict[str, Any]:
     """Disable sharing; viewers lose their session permissions."""
     kasm = _owned_or_admin(call)
@@ -778,14 +740,7 @@ def delete_kasm_share_id(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint(
-    "join_kasm",
-    actions=[P.USER],
-    read_only=True,
-    writes=True,
-    request=JoinKasmRequest,
-    response=JoinKasmResponse,
-)
+@endpoints.read_only([P.USER], JoinKasmRequest, JoinKasmResponse, writes=True)
 def join_kasm(call: KasmCall) -> dict[str, Any]:
     """Join a shared session by `share_id` as `user_id` (an anonymous viewer when omitted)."""
     db, now = call.db, utcnow()
@@ -881,9 +836,7 @@ def _dimension(value: Any, default: int) -> int:
     return max(1, min(number, 4096))
 
 
-@endpoints.endpoint(
-    "get_kasm_screenshot", actions=[P.USER], read_only=True, writes=True, request=ScreenshotRequest
-)
+@endpoints.read_only([P.USER], ScreenshotRequest, None, writes=True)
 def get_kasm_screenshot(call: KasmCall) -> Response:
     """A JPEG of the session's screen (`width`/`height` swapped, as Kasm 1.15 does)."""
     if call.kasm is None:
@@ -917,14 +870,7 @@ def render_screenshot(kasm: Kasm, width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-@endpoints.endpoint(
-    "get_kasm_frame_stats",
-    actions=[P.USER],
-    read_only=True,
-    writes=True,
-    request=FrameStatsRequest,
-    response=FrameStatsResponse,
-)
+@endpoints.read_only([P.USER], FrameStatsRequest, FrameStatsResponse, writes=True)
 def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
     """KasmVNC frame statistics of a running session."""
     kasm = _running_for_user(call)
@@ -963,9 +909,7 @@ def get_kasm_frame_stats(call: KasmCall) -> dict[str, Any]:
     }
 
 
-@endpoints.endpoint(
-    "get_kasm_bottleneck_stats", actions=[P.USER], read_only=True, writes=True, request=KasmIdRequest
-)
+@endpoints.read_only([P.USER], KasmIdRequest, None, writes=True)
 def get_kasm_bottleneck_stats(call: KasmCall) -> dict[str, Any]:
     """KasmVNC bottleneck statistics of a running session."""
     _running_for_user(call)
@@ -973,14 +917,7 @@ def get_kasm_bottleneck_stats(call: KasmCall) -> dict[str, Any]:
     return {"kasm_user": {LOCAL_AGENT_IP: [round(rng.uniform(0, 50), 2) for _ in range(4)]}}
 
 
-@endpoints.endpoint(
-    "get_rdp_client_connection_info",
-    actions=[P.USER],
-    read_only=True,
-    writes=True,
-    request=RdpConnectionInfoRequest,
-    response=RdpConnectionInfoResponse,
-)
+@endpoints.read_only([P.USER], RdpConnectionInfoRequest, RdpConnectionInfoResponse, writes=True)
 def get_rdp_client_connection_info(call: KasmCall) -> dict[str, Any]:
     """An .rdp file or rdp:// URL pointing at the session's proxy (Kasm 1.16+; shape from clients)."""
     kasm = _running_for_user(call)
@@ -1003,13 +940,7 @@ def get_rdp_client_connection_info(call: KasmCall) -> dict[str, Any]:
 # --- recordings (this server records nothing) ---------------------------------------------------------
 
 
-@endpoints.endpoint(
-    "get_session_recordings",
-    actions=[P.SESSION_RECORDINGS_VIEW],
-    read_only=True,
-    request=SessionRecordingsRequest,
-    response=SessionRecordingsResponse,
-)
+@endpoints.read_only([P.SESSION_RECORDINGS_VIEW], SessionRecordingsRequest, SessionRecordingsResponse)
 def get_session_recordings(call: KasmCall) -> dict[str, Any]:
     """A session's recordings (always none: this server records nothing)."""
     target = call.body.get("target_kasm_id")
@@ -1022,13 +953,7 @@ def get_session_recordings(call: KasmCall) -> dict[str, Any]:
     return {"session_recordings": [], "items": 0, "page": page, "per_page": 5, "total_duration": 0}
 
 
-@endpoints.endpoint(
-    "get_sessions_recordings",
-    actions=[P.SESSION_RECORDINGS_VIEW],
-    read_only=True,
-    request=SessionsRecordingsRequest,
-    response=SessionsRecordingsResponse,
-)
+@endpoints.read_only([P.SESSION_RECORDINGS_VIEW], SessionsRecordingsRequest, SessionsRecordingsResponse)
 def get_sessions_recordings(call: KasmCall) -> dict[str, Any]:
     """Recordings of several sessions (always none)."""
     targets = call.body.get("target_kasm_ids")

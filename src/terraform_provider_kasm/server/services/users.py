@@ -34,9 +34,7 @@ from ..models.users import (
     UserAttributesResponse,
     UserDetailOut,
     UserDetailResponse,
-    UserGroupOut,
     UserKasmOut,
-    UserKasmServerOut,
     UserOut,
     UserResponse,
 )
@@ -53,7 +51,7 @@ from ..storage.tables import (
     UserGroup,
     utcnow,
 )
-from .common import MISSING_COLON, as_int, kasm_time, target, text
+from .common import MISSING_COLON, as_int, require_row, target, text
 from .group_settings import setting_bool
 
 endpoints = EndpointGroup("users")
@@ -93,15 +91,32 @@ def find_user(db: Session, spec: dict[str, Any]) -> User | None:
     return None
 
 
-def user_groups(db: Session, user_id: str) -> list[Group]:
-    return list(
-        db.scalars(
-            select(Group)
-            .join(UserGroup, UserGroup.group_id == Group.group_id)
-            .where(UserGroup.user_id == user_id)
+def required_user(call: KasmCall) -> User:
+    """The user `target_user.user_id` names (get_login and the session-token calls; HTTP 400)."""
+    return require_row(
+        call.db,
+        User,
+        target(call.body, "target_user"),
+        "user_id",
+        missing=MISSING_COLON,
+        not_found="No user found with id: ({value})",
+        status=400,
+    )
+
+
+def user_groups(db: Session, user_ids: list[str]) -> dict[str, list[Group]]:
+    """The groups of each user, by name, in one query (get_users pages)."""
+    result: dict[str, list[Group]] = {user_id: [] for user_id in user_ids}
+    if user_ids:
+        rows = db.execute(
+            select(UserGroup.user_id, Group)
+            .join(Group, Group.group_id == UserGroup.group_id)
+            .where(UserGroup.user_id.in_(user_ids))
             .order_by(Group.name, Group.group_id)
         )
-    )
+        for user_id, group in rows:
+            result[user_id].append(group)
+    return result
 
 
 def is_global_admin(db: Session, user_id: str) -> bool:
@@ -164,53 +179,12 @@ def new_session_token(db: Session, user_id: str) -> SessionToken:
 # --- output shapes ----------------------------------------------------------------------------------
 
 
-def _groups_by_user(db: Session, user_ids: list[str]) -> dict[str, list[UserGroupOut]]:
-    """The groups of many users in one query (get_users pages)."""
-    result: dict[str, list[UserGroupOut]] = {user_id: [] for user_id in user_ids}
-    if user_ids:
-        rows = db.execute(
-            select(UserGroup.user_id, Group.name, Group.group_id)
-            .join(Group, Group.group_id == UserGroup.group_id)
-            .where(UserGroup.user_id.in_(user_ids))
-            .order_by(Group.name, Group.group_id)
-        )
-        for user_id, name, group_id in rows:
-            result[user_id].append(UserGroupOut(name=name, group_id=group_id))
-    return result
-
-
-def _groups_out(db: Session, user: User) -> list[UserGroupOut]:
-    return [UserGroupOut(name=g.name, group_id=g.group_id) for g in user_groups(db, user.user_id)]
-
-
 def user_out(db: Session, user: User) -> dict[str, Any]:
-    return UserOut(
-        user_id=user.user_id,
-        username=user.username,
-        locked=user.locked,
-        disabled=user.disabled,
-        last_session=kasm_time(user.last_session),
-        groups=_groups_out(db, user),
-        first_name=user.first_name,
-        last_name=user.last_name,
-        phone=user.phone,
-        organization=user.organization,
-        notes=user.notes,
-        realm=user.realm,
-    ).model_dump()
+    return UserOut.dump(user, groups=user_groups(db, [user.user_id])[user.user_id])
 
 
 def _kasms_out(kasms: list[Kasm]) -> list[UserKasmOut]:
-    return [
-        UserKasmOut(
-            kasm_id=k.kasm_id,
-            start_date=kasm_time(k.start_date),
-            keepalive_date=kasm_time(k.keepalive_date),
-            expiration_date=kasm_time(k.expiration_date),
-            server=UserKasmServerOut(server_id=k.server_id, hostname=k.hostname, port=k.port),
-        )
-        for k in kasms
-    ]
+    return [UserKasmOut.of(kasm, server=kasm) for kasm in kasms]
 
 
 def _user_kasms(db: Session, user_ids: list[str]) -> dict[str, list[Kasm]]:
@@ -223,34 +197,22 @@ def _user_kasms(db: Session, user_ids: list[str]) -> dict[str, list[Kasm]]:
 
 def user_detail_out(call: KasmCall, user: User) -> dict[str, Any]:
     kasms = _user_kasms(call.db, [user.user_id])[user.user_id] if call.can(Permission.SESSIONS_VIEW) else []
-    base = UserOut.model_validate(user_out(call.db, user)).model_dump()
-    return UserDetailOut(
-        **base,
+    return UserDetailOut.dump(
+        user,
+        groups=user_groups(call.db, [user.user_id])[user.user_id],
         kasms=_kasms_out(kasms),
         two_factor=setting_bool(call.db, user.user_id, "require_2fa"),
-        program_id=user.program_id,
-        created=kasm_time(user.created),
-        password_set_date=kasm_time(user.password_set_date),
-        city=user.city,
-        state=user.state,
-        country=user.country,
-        email=user.email,
-        custom_attribute_1=user.custom_attribute_1,
-        custom_attribute_2=user.custom_attribute_2,
-        custom_attribute_3=user.custom_attribute_3,
-    ).model_dump()
+    )
 
 
 # --- endpoints --------------------------------------------------------------------------------------
 
 
-@endpoints.endpoint(
-    "create_user", actions=[P.USERS_CREATE], read_only=False, request=CreateUserRequest, response=UserResponse
-)
+@endpoints.read_write([P.USERS_CREATE], CreateUserRequest, UserResponse)
 def create_user(call: KasmCall) -> dict[str, Any]:
     """Create a user (username stored lower-cased; joins All Users)."""
     spec = target(call.body, "target_user")
-    if spec is None or not spec.get("username"):
+    if not spec.get("username"):
         raise KasmError(MISSING_COLON, 400)
     username = normalise_username(spec["username"])
     if not username:
@@ -293,21 +255,17 @@ def create_user(call: KasmCall) -> dict[str, Any]:
     return {"user": user_out(db, user)}
 
 
-@endpoints.endpoint(
-    "get_user", actions=[P.USERS_VIEW], read_only=True, request=TargetUserRequest, response=UserDetailResponse
-)
+@endpoints.read_only([P.USERS_VIEW], TargetUserRequest, UserDetailResponse)
 def get_user(call: KasmCall) -> dict[str, Any]:
     """One user by `user_id` or `username`."""
     spec = target(call.body, "target_user")
-    user = find_user(call.db, spec) if spec is not None else None
+    user = find_user(call.db, spec)
     if user is None:
         raise KasmError("Invalid Request", 400)
     return {"user": user_detail_out(call, user)}
 
 
-@endpoints.endpoint(
-    "get_users", actions=[P.USERS_VIEW], read_only=True, request=GetUsersRequest, response=GetUsersResponse
-)
+@endpoints.read_only([P.USERS_VIEW], GetUsersRequest, GetUsersResponse)
 def get_users(call: KasmCall) -> dict[str, Any]:
     """Users (non-anonymous by default), newest first unless `sort_by`/`sort_direction` say otherwise."""
     body = call.body
@@ -337,27 +295,15 @@ def get_users(call: KasmCall) -> dict[str, Any]:
     elif page_size is not None and page_size > 0:
         query = query.limit(page_size)
     users = list(db.scalars(query))
-    groups = _groups_by_user(db, [u.user_id for u in users]) if call.can(Permission.GROUPS_VIEW) else {}
+    groups = user_groups(db, [u.user_id for u in users]) if call.can(Permission.GROUPS_VIEW) else {}
     kasms = _user_kasms(db, [u.user_id for u in users]) if call.can(Permission.SESSIONS_VIEW) else {}
     entries = [
-        ListedUserOut(
+        ListedUserOut.dump(
+            user,
             user_id=dashed(user.user_id),
-            username=user.username,
-            anonymous=user.anonymous,
-            locked=user.locked,
-            disabled=user.disabled,
-            last_session=str(kasm_time(user.last_session)),
             groups=groups.get(user.user_id, []),
-            first_name=user.first_name,
-            last_name=user.last_name,
-            phone=user.phone,
-            organization=user.organization,
-            notes=user.notes,
             kasms=_kasms_out(kasms.get(user.user_id, [])),
-            realm=user.realm,
-            company={},
-            created=kasm_time(user.created),
-        ).model_dump()
+        )
         for user in users
     ]
     result: dict[str, Any] = {"users": entries, "total": total}
@@ -413,18 +359,14 @@ def _require_admin_rights(call: KasmCall, user: User) -> None:
         raise KasmError("Unauthorized", 401)
 
 
-@endpoints.endpoint(
-    "update_user", actions=[P.USERS_MODIFY], read_only=False, request=UpdateUserRequest, response=UserResponse
-)
+@endpoints.read_write([P.USERS_MODIFY], UpdateUserRequest, UserResponse)
 def update_user(call: KasmCall) -> dict[str, Any]:
     """Update a user (`username` is required)."""
     spec = target(call.body, "target_user")
-    if spec is None or not spec.get("user_id"):
-        raise KasmError("Invalid Request", 400)
     db = call.db
-    user = find_user(db, {"user_id": spec["user_id"]})
-    if user is None:
-        raise KasmError("Unknown User", 400)
+    user = require_row(
+        db, User, spec, "user_id", missing="Invalid Request", not_found="Unknown User", status=400
+    )
     _require_admin_rights(call, user)
     if not spec.get("username"):
         raise KasmError("Username is not present", 400)
@@ -490,22 +432,23 @@ def update_user(call: KasmCall) -> dict[str, Any]:
     return {"user": user_out(db, user)}
 
 
-@endpoints.endpoint(
-    "delete_user", actions=[P.USERS_DELETE], read_only=False, request=DeleteUserRequest, response=Empty
-)
+@endpoints.read_write([P.USERS_DELETE], DeleteUserRequest, Empty)
 def delete_user(call: KasmCall) -> dict[str, Any]:
     """Delete a user (`force` also destroys their sessions)."""
     body = call.body
     force = body.get("force", False)
     if not isinstance(force, bool):
         raise KasmError("Invalid Request. 'force' option must be boolean")
-    spec = target(body, "target_user")
-    if spec is None or not spec.get("user_id"):
-        raise KasmError(MISSING_COLON, 400)
     db = call.db
-    user = find_user(db, {"user_id": spec["user_id"]})
-    if user is None:
-        raise KasmError(f"Unknown user ({spec['user_id']})", 400)
+    user = require_row(
+        db,
+        User,
+        target(body, "target_user"),
+        "user_id",
+        missing=MISSING_COLON,
+        not_found="Unknown user ({value})",
+        status=400,
+    )
     _require_admin_rights(call, user)
     sessions = db.scalar(select(func.count()).select_from(Kasm).where(Kasm.user_id == user.user_id)) or 0
     if sessions and not force:
@@ -521,19 +464,21 @@ def delete_user(call: KasmCall) -> dict[str, Any]:
     return {}
 
 
-@endpoints.endpoint(
-    "logout_user", actions=[P.USERS_AUTH_SESSION], read_only=False, request=TargetUserRequest, response=Empty
-)
+@endpoints.read_write([P.USERS_AUTH_SESSION], TargetUserRequest, Empty)
 def logout_user(call: KasmCall) -> dict[str, Any]:
     """Delete all of a user's session tokens."""
     spec = target(call.body, "target_user")
-    if spec is None:
+    if not spec:
         raise KasmError("Invalid Request: Missing required target_user", 400)
-    if not spec.get("user_id"):
-        raise KasmError("Invalid Request: Missing required user_id", 400)
-    user = find_user(call.db, {"user_id": spec["user_id"]})
-    if user is None:
-        raise KasmError(f"Unknown user ({spec['user_id']})", 400)
+    user = require_row(
+        call.db,
+        User,
+        spec,
+        "user_id",
+        missing="Invalid Request: Missing required user_id",
+        not_found="Unknown user ({value})",
+        status=400,
+    )
     call.db.execute(delete(SessionToken).where(SessionToken.user_id == user.user_id))
     return {}
 
@@ -560,61 +505,35 @@ def generate_ssh_keypair() -> tuple[str, str]:
     return private, public.decode()
 
 
-def attributes_out(attributes: UserAttributes) -> dict[str, Any]:
-    return UserAttributesOut(
-        user_attributes_id=attributes.user_attributes_id,
-        default_image=attributes.default_image,
-        show_tips=attributes.show_tips,
-        auto_login_kasm=attributes.auto_login_kasm,
-        user_id=attributes.user_id,
-        toggle_control_panel=attributes.toggle_control_panel,
-        theme=attributes.theme,
-        chat_sfx=attributes.chat_sfx,
-        ssh_public_key=attributes.ssh_public_key,
-        preferred_language=attributes.preferred_language,
-        preferred_timezone=attributes.preferred_timezone,
-    ).model_dump()
-
-
-@endpoints.endpoint(
-    "get_attributes",
-    actions=[P.USERS_VIEW],
-    read_only=True,
-    writes=True,
-    request=TargetUserRequest,
-    response=UserAttributesResponse,
-)
+@endpoints.read_only([P.USERS_VIEW], TargetUserRequest, UserAttributesResponse, writes=True)
 def get_attributes(call: KasmCall) -> dict[str, Any]:
     """A user's attributes (preferences and SSH public key)."""
     spec = target(call.body, "target_user")
-    if spec is None or not (spec.get("user_id") or spec.get("username")):
+    if not (spec.get("user_id") or spec.get("username")):
         raise KasmError(MISSING_COLON, 400)
     user = find_user(call.db, spec)
     if user is None:
         raise KasmError(f"No user found with name/id: ({spec.get('user_id') or spec.get('username')})", 400)
-    return {"user_attributes": attributes_out(_attributes(call.db, user))}
+    return {"user_attributes": UserAttributesOut.dump(_attributes(call.db, user))}
 
 
-@endpoints.endpoint(
-    "update_user_attributes",
-    actions=[P.USERS_MODIFY],
-    read_only=True,  # sic: Kasm 1.15 lets read-only keys call it
-    writes=True,
-    request=UpdateUserAttributesRequest,
-    response=Empty,
-)
+# sic: Kasm 1.15 lets read-only keys call it
+@endpoints.read_only([P.USERS_MODIFY], UpdateUserAttributesRequest, Empty, writes=True)
 def update_user_attributes(call: KasmCall) -> dict[str, Any]:
     """Change a user's attributes (only the keys given)."""
     spec = target(call.body, "target_user_attributes")
-    if spec is None:
+    if not spec:
         raise KasmError("No target user attribute in request", 400)
-    if not spec.get("user_id"):
-        raise KasmError("Missing required parameters", 400)
-    user = find_user(call.db, {"user_id": spec["user_id"]})
-    if user is None:
-        raise KasmError("Missing or invalid user", 400)
-    if is_global_admin(call.db, user.user_id) and not call.can(Permission.USERS_MODIFY_ADMIN):
-        raise KasmError("Unauthorized", 401)
+    user = require_row(
+        call.db,
+        User,
+        spec,
+        "user_id",
+        missing="Missing required parameters",
+        not_found="Missing or invalid user",
+        status=400,
+    )
+    _require_admin_rights(call, user)
     attributes = _attributes(call.db, user)
     if spec.get("ssh_private_key"):
         attributes.ssh_private_key, attributes.ssh_public_key = _load_private_key(
@@ -660,22 +579,10 @@ def _load_private_key(value: Any, passphrase: Any) -> tuple[str, str]:
     return value, public.decode()
 
 
-@endpoints.endpoint(
-    "get_login",
-    actions=[P.USERS_AUTH_SESSION],
-    read_only=True,
-    writes=True,
-    request=TargetUserRequest,
-    response=LoginResponse,
-)
+@endpoints.read_only([P.USERS_AUTH_SESSION], TargetUserRequest, LoginResponse, writes=True)
 def get_login(call: KasmCall) -> dict[str, Any]:
     """A login link for a user (creates a session token)."""
-    spec = target(call.body, "target_user")
-    if spec is None or not spec.get("user_id"):
-        raise KasmError(MISSING_COLON, 400)
-    user = find_user(call.db, {"user_id": spec["user_id"]})
-    if user is None:
-        raise KasmError(f"No user found with id: ({spec['user_id']})", 400)
+    user = required_user(call)
     token = new_session_token(call.db, user.user_id)
     return {
         "url": f"https://{call.host}/#/connect/login/dash/{user.user_id}/{dashed(token.session_token_id)}"

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..constants import LOCAL_AGENT_HOSTNAME, LOCAL_AGENT_ID, LOCAL_MANAGER_HOSTNAME, LOCAL_MANAGER_ID
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
-from ..ids import dashed, parse_id
+from ..ids import dashed
 from ..models.common import Empty
 from ..models.zones import (
     GetZonesRequest,
@@ -28,7 +28,7 @@ from ..models.zones import (
 )
 from ..permissions import Permission as P
 from ..storage.tables import Kasm, Zone
-from .common import MISSING_DOT, as_int, target, truncated
+from .common import MISSING_DOT, as_int, require_row, target, truncated
 
 endpoints = EndpointGroup("zones")
 
@@ -45,39 +45,17 @@ TEXT_FIELDS = (
 BOOL_FIELDS = ("proxy_connections", "prioritize_static_agents", "search_alternate_zones")
 
 
-def _managers(zone: Zone) -> list[dict[str, Any]]:
+def _managers(zone: Zone) -> dict[str, Any]:
+    """The zone's manager keys (`ZoneOut`'s defaults: none): this server's one manager is in the
+    seeded default zone."""
     if not zone.local_manager:
-        return []
-    return [{"manager_id": LOCAL_MANAGER_ID, "manager_hostname": LOCAL_MANAGER_HOSTNAME}]
+        return {}
+    manager = {"manager_id": LOCAL_MANAGER_ID, "manager_hostname": LOCAL_MANAGER_HOSTNAME}
+    primary = {**manager, "zone_id": zone.zone_id}
+    return {"primary_manager_id": LOCAL_MANAGER_ID, "primary_manager": primary, "managers": [manager]}
 
 
-def zone_fields(zone: Zone) -> dict[str, Any]:
-    managers = _managers(zone)
-    return {
-        "zone_id": zone.zone_id,
-        "zone_name": zone.zone_name,
-        "primary_manager_id": managers[0]["manager_id"] if managers else None,
-        "primary_manager": {**managers[0], "zone_id": zone.zone_id} if managers else None,
-        "managers": managers,
-        "allow_origin_domain": zone.allow_origin_domain,
-        "upstream_auth_address": zone.upstream_auth_address,
-        "proxy_connections": zone.proxy_connections,
-        "proxy_hostname": zone.proxy_hostname,
-        "proxy_path": zone.proxy_path,
-        "proxy_port": zone.proxy_port,
-        "load_strategy": zone.load_strategy,
-        "prioritize_static_agents": zone.prioritize_static_agents,
-        "search_alternate_zones": zone.search_alternate_zones,
-    }
-
-
-def zone_out(zone: Zone) -> dict[str, Any]:
-    return ZoneOut(**zone_fields(zone)).model_dump()
-
-
-@endpoints.endpoint(
-    "get_zones", actions=[P.ZONES_VIEW], read_only=True, request=GetZonesRequest, response=GetZonesResponse
-)
+@endpoints.read_only([P.ZONES_VIEW], GetZonesRequest, GetZonesResponse)
 def get_zones(call: KasmCall) -> dict[str, Any]:
     """Every zone, by name, with capacity figures (and servers unless `brief`)."""
     brief = bool(call.body.get("brief"))
@@ -92,26 +70,18 @@ def get_zones(call: KasmCall) -> dict[str, Any]:
     zones = []
     for zone in call.db.scalars(select(Zone).order_by(Zone.zone_name)):
         count, cores, memory, gpus = used.get(zone.zone_id, (0, 0.0, 0, 0))
-        extra: dict[str, Any] = {}
-        if not brief:
-            extra["servers"] = [
-                {
-                    "server_id": LOCAL_AGENT_ID,
-                    "hostname": LOCAL_AGENT_HOSTNAME,
-                    "enabled": True,
-                    "zone_id": zone.zone_id,
-                }
-            ][: _servers(zone, count)]
-        zones.append(
-            ListedZoneOut(
-                **zone_fields(zone),
-                num_kasms=count,
-                available_cores=max(0.0, AGENT_CORES - float(cores)),
-                available_memory=max(0, AGENT_MEMORY - int(memory)),
-                available_gpus=max(0, AGENT_GPUS - int(gpus)),
-                **extra,
-            ).model_dump()
+        listed = ListedZoneOut.dump(
+            zone,
+            num_kasms=count,
+            available_cores=max(0.0, AGENT_CORES - float(cores)),
+            available_memory=max(0, AGENT_MEMORY - int(memory)),
+            available_gpus=max(0, AGENT_GPUS - int(gpus)),
+            **_managers(zone),
         )
+        if not brief:
+            server = {"server_id": LOCAL_AGENT_ID, "hostname": LOCAL_AGENT_HOSTNAME, "enabled": True}
+            listed["servers"] = [{**server, "zone_id": zone.zone_id}][: _servers(zone, count)]
+        zones.append(listed)
     return {"zones": zones}
 
 
@@ -139,13 +109,11 @@ def _name_taken(call: KasmCall, name: str, zone_id: str | None = None) -> bool:
     return call.db.scalar(query) is not None
 
 
-@endpoints.endpoint(
-    "create_zone", actions=[P.ZONES_CREATE], read_only=False, request=TargetZoneRequest, response=ZoneResponse
-)
+@endpoints.read_write([P.ZONES_CREATE], TargetZoneRequest, ZoneResponse)
 def create_zone(call: KasmCall) -> dict[str, Any]:
     """Create a zone (`zone_name` unique)."""
     spec = target(call.body, "target_zone")
-    if spec is None or not spec.get("zone_name"):
+    if not spec.get("zone_name"):
         raise KasmError(MISSING_DOT)
     name = truncated(spec["zone_name"], 255)
     if _name_taken(call, name):
@@ -154,23 +122,22 @@ def create_zone(call: KasmCall) -> dict[str, Any]:
     _apply(zone, spec)
     call.db.add(zone)
     call.db.flush()
-    return {"zone": zone_out(zone)}
+    return {"zone": ZoneOut.dump(zone, **_managers(zone))}
 
 
-@endpoints.endpoint(
-    "update_zone", actions=[P.ZONES_MODIFY], read_only=False, request=TargetZoneRequest, response=ZoneResponse
-)
+@endpoints.read_write([P.ZONES_MODIFY], TargetZoneRequest, ZoneResponse)
 def update_zone(call: KasmCall) -> dict[str, Any]:
     """Change the fields given of a zone."""
     spec = target(call.body, "target_zone")
-    if spec is None or not spec.get("zone_id"):
-        raise KasmError(MISSING_DOT)
-    zone_id = parse_id(spec["zone_id"])
-    if zone_id is None:
-        raise KasmError("Invalid Request. zone_id must be a uuid")
-    zone = call.db.get(Zone, zone_id)
-    if zone is None:
-        raise KasmError("Invalid Request. Zone does not exit by that id")
+    zone = require_row(
+        call.db,
+        Zone,
+        spec,
+        "zone_id",
+        missing=MISSING_DOT,
+        invalid="Invalid Request. zone_id must be a uuid",
+        not_found="Invalid Request. Zone does not exit by that id",
+    )
     if spec.get("zone_name"):
         name = truncated(spec["zone_name"], 255)
         if _name_taken(call, name, zone.zone_id):
@@ -181,24 +148,22 @@ def update_zone(call: KasmCall) -> dict[str, Any]:
         call.db.flush()
     except IntegrityError as exc:
         raise KasmError(f"Zone ({zone.zone_name}) already exists") from exc
-    return {"zone": zone_out(zone)}
+    return {"zone": ZoneOut.dump(zone, **_managers(zone))}
 
 
-@endpoints.endpoint(
-    "delete_zone", actions=[P.ZONES_DELETE], read_only=False, request=TargetZoneRequest, response=Empty
-)
+@endpoints.read_write([P.ZONES_DELETE], TargetZoneRequest, Empty)
 def delete_zone(call: KasmCall) -> dict[str, Any]:
     """Delete a zone."""
-    spec = target(call.body, "target_zone")
-    if spec is None or not spec.get("zone_id"):
-        raise KasmError(MISSING_DOT)
-    zone_id = parse_id(spec["zone_id"])
-    if zone_id is None:
-        raise KasmError("Invalid Request: manager_id must be a uuid")
-    zone = call.db.get(Zone, zone_id)
-    if zone is None:
-        raise KasmError(f"Zone ({spec['zone_id']}) Does not Exist")
-    managers = len(_managers(zone))
+    zone = require_row(
+        call.db,
+        Zone,
+        target(call.body, "target_zone"),
+        "zone_id",
+        missing=MISSING_DOT,
+        invalid="Invalid Request: manager_id must be a uuid",
+        not_found="Zone ({value}) Does not Exist",
+    )
+    managers = len(_managers(zone).get("managers", []))
     if managers:
         raise KasmError(
             f"Zone ({dashed(zone.zone_id)}): ({zone.zone_name}) is in use by ({managers}) managers "

@@ -14,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
-# Set per transaction by `Database.session(write=...)`; read by the SQLite "begin" hook.
+# Set per transaction by `Database.transaction(write=...)`; read by the SQLite "begin" hook.
 _begin_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("kasm_begin_immediate", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -140,6 +141,21 @@ class ReadCache:
                 self._entries[key] = (generation, valid_until, value)
 
 
+@dataclass(frozen=True)
+class CacheView:
+    """`ReadCache` as one transaction sees it: the entries of the write generation it began at (a handler
+    reads it as `call.cache`)."""
+
+    cache: ReadCache
+    generation: int
+
+    def get(self, key: str, now: float = 0.0) -> Any | None:
+        return self.cache.get(key, self.generation, now)
+
+    def put(self, key: str, value: Any, valid_until: float | None = None) -> None:
+        self.cache.put(key, self.generation, value, valid_until)
+
+
 class Database:
     """The engine plus a session factory; one instance per app."""
 
@@ -164,7 +180,14 @@ class Database:
 
     @contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
-        """One transaction: committed by the caller, rolled back on any exception or if left open."""
+        """`transaction` without the read cache (the seed, the tests)."""
+        with self.transaction(write=write) as (db, _cache):
+            yield db
+
+    @contextmanager
+    def transaction(self, *, write: bool) -> Iterator[tuple[Session, CacheView]]:
+        """One transaction and the cache as of its start: committed by the caller, rolled back on any
+        exception or if left open."""
         # SQLite: this process's writers queue on a lock, first come first served, instead of polling
         # SQLite's busy handler (its sleeps of up to 100 ms made a p99 of seconds under 50 writers);
         # BEGIN IMMEDIATE still orders them against other processes.
@@ -174,9 +197,9 @@ class Database:
             # Read before the transaction begins: what it reads is at least as new as this generation.
             generation = self.generation.value
             try:
-                with self._sessions(info={"kasm_cache": self.cache, "kasm_generation": generation}) as db:
+                with self._sessions() as db:
                     try:
-                        yield db
+                        yield db, CacheView(self.cache, generation)
                     except BaseException:
                         db.rollback()
                         raise
