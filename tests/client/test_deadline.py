@@ -141,6 +141,10 @@ def test_a_stop_request_ends_a_call_waiting_for_an_answer(silent_server: str) ->
         client.images.list()
     assert time.monotonic() - started < 1.5
     assert "stop" in str(info.value)
+    # The abandoned request still waits on the silent server, on a daemon thread: it must not hold
+    # the plugin's exit after Terraform's Shutdown (Terraform kills a plugin that lingers 2 s).
+    lingering = [t for t in threading.enumerate() if t.name == "kasm-http"]
+    assert lingering and all(t.daemon for t in lingering)
 
 
 def test_no_call_starts_after_a_stop_request() -> None:

@@ -158,11 +158,12 @@ def test_without_a_client_certificate_it_serves_plaintext() -> None:
             p.proc.kill()
 
 
-def test_sigint_is_ignored_and_sigterm_stops(plugin: Plugin) -> None:
+def test_sigint_does_not_end_the_plugin_and_sigterm_stops(plugin: Plugin) -> None:
+    # SIGINT only sets the stop event (calls in flight are abandoned: tests/provider/test_interrupt.py).
     socket_dir = plugin.socket.parent
     plugin.proc.send_signal(signal.SIGINT)
     time.sleep(0.5)
-    assert plugin.proc.poll() is None, "SIGINT must not stop the plugin (Terraform stops it itself)"
+    assert plugin.proc.poll() is None, "SIGINT must not end the plugin (Terraform shuts it down itself)"
     plugin.proc.send_signal(signal.SIGTERM)
     assert plugin.proc.wait(10) == 0
     assert not socket_dir.exists()

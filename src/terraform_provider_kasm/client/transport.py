@@ -199,8 +199,6 @@ class Transport:
         self.connect_timeout = o.connect_timeout
         self.read_timeout = o.read_timeout
         self.stop = o.stop
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
         self.backoff_initial = o.backoff_initial
         self.backoff_max = o.backoff_max
         self.max_retry_after = o.max_retry_after
@@ -228,8 +226,6 @@ class Transport:
         return f"Transport(base_url={self.base_url!r}, api_key={self.api_key!r})"
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
         self._http.close()
 
     # --- the request function ------------------------------------------------------------------
@@ -350,11 +346,18 @@ class Transport:
         headers = {"Content-Type": "application/json"}
         if self.stop is None:
             return self._http.post(url, content=content, headers=headers, timeout=timeout)
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="kasm-http")
-            pool = self._pool
-        future = pool.submit(self._http.post, url, content=content, headers=headers, timeout=timeout)
+        # A daemon thread per request, not a pool: a pool's workers are joined at interpreter exit,
+        # so a request abandoned on a silent server would hold the plugin's exit after Shutdown
+        # until its timeout (Terraform kills a plugin that does not exit within 2 s).
+        future: concurrent.futures.Future[httpx.Response] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                future.set_result(self._http.post(url, content=content, headers=headers, timeout=timeout))
+            except BaseException as exc:  # handed to the waiting caller (or dropped if abandoned)
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="kasm-http", daemon=True).start()
         while True:
             done, _ = concurrent.futures.wait([future], timeout=0.1)
             if done:

@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..client import errors as kerr
 from ..tfplugin import schema as s
@@ -136,12 +137,23 @@ def api_errors(summary: str, attribute: AttributePath | None = None) -> Iterator
         raise DiagnosticError(summary, str(e), attribute) from e
 
 
-def already_exists(what: str, resource_type: str, import_id: str, kasm_said: str) -> str:
+def already_exists(
+    what: str, resource_type: str, import_id: str, kasm_said: str, *, not_adopted: str | None = None
+) -> str:
     """The detail of an "already exists" error: the exact ``terraform import`` command and
     ``import {}`` block that bring the object under this resource, and the opt-in alternative.
+    ``not_adopted``: why ``adopt_existing`` (on) did not take it over (the fields that differ).
 
     Terraform does not tell a provider the resource's address, so it is written
     ``<resource_type>.<NAME>``; Terraform prints the address after "with" under the error."""
+    if not_adopted is None:
+        adoption = (
+            "After an interrupted apply (the object was made but never recorded), the provider setting "
+            "adopt_existing = true (or KASM_ADOPT_EXISTING=true) makes the create take it over instead "
+            "when every configured field matches."
+        )
+    else:
+        adoption = f"adopt_existing is on, but it was not adopted: {not_adopted}."
     return (
         f"{what} already exists in Kasm and was not created by this Terraform resource. To manage it "
         "with Terraform, import it:\n\n"
@@ -149,10 +161,19 @@ def already_exists(what: str, resource_type: str, import_id: str, kasm_said: str
         "or, with Terraform 1.5 or later, add to the configuration:\n\n"
         f'  import {{\n    to = {resource_type}.<NAME>\n    id = "{import_id}"\n  }}\n\n'
         f'where {resource_type}.<NAME> is this resource\'s address (shown after "with" below). '
-        "After an interrupted apply (the object was made but never recorded), the provider setting "
-        "adopt_existing = true (or KASM_ADOPT_EXISTING=true) makes the create take it over instead "
-        f"when every configured field matches. Kasm said: {kasm_said}"
+        f"{adoption} Kasm said: {kasm_said}"
     )
+
+
+def differences(pairs: Iterable[tuple[str, Any, Any]]) -> str | None:
+    """``"first_name is "A" in Kasm, "B" configured; …"`` for the (name, kasm, configured) triples
+    whose values differ; None when all match. For "already exists" errors (never secrets)."""
+    text = [
+        f"{name} is {json.dumps(kasm_value)} in Kasm, {json.dumps(configured)} configured"
+        for name, kasm_value, configured in pairs
+        if kasm_value != configured
+    ]
+    return "; ".join(text) or None
 
 
 def keep_null(server_value: str | None, prior: str | None) -> str | None:

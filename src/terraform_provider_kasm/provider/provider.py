@@ -184,18 +184,19 @@ SCHEMA = s.Schema(
             Bool,
             optional=True,
             description=_described(
-                "Let a create take over a user or group that already exists in Kasm (made by an "
-                "interrupted apply) when every configured field matches, instead of "
+                "Let a create take over a user, group, membership or group image that already exists in "
+                "Kasm (made by an interrupted apply) when every configured field matches, instead of "
                 'failing with "already exists". A user\'s password cannot be compared: an adopted user gets '
                 "the configured password. Default false.",
                 "adopt_existing",
             ),
             markdown_description=_described(
-                "Let a create take over an object that already exists in Kasm (a user or group left by an "
-                "interrupted apply, e.g. a killed `terraform`) when every configured "
-                'field matches, instead of failing with "already exists". An object with any differing '
-                "field is never adopted. A user's password cannot be read back, so an adopted user is given "
-                "the configured password. Turn it on to recover, then off again. Default `false`.",
+                "Let a create take over an object that already exists in Kasm (a user, group, "
+                "`kasm_group_membership` or `kasm_group_image` left by an interrupted apply, e.g. a killed "
+                "`terraform`) when every configured field matches (a link: its two ids), instead of "
+                'failing with "already exists". An object with any differing field is never adopted (the '
+                "error names the fields). A user's password cannot be read back, so an adopted user is "
+                "given the configured password. Turn it on to recover, then off again. Default `false`.",
                 "adopt_existing",
             ),
         ),

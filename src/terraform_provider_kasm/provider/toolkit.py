@@ -232,6 +232,10 @@ def partial_state(state: Mapping[str, Any]) -> Iterator[None]:
 # --- link resources ------------------------------------------------------------------------------
 
 
+class AlreadyLinked(DiagnosticError):
+    """The link a create was to make exists already (see :meth:`LinkResource.already_linked`)."""
+
+
 class LinkResource(Resource):
     """One link between two Kasm objects, identified ``<a_id>:<b_id>`` (the two ``parts``), replaced
     when either id changes (another spelling of the same id is no change).
@@ -301,8 +305,10 @@ class LinkResource(Resource):
     def already_linked(
         self, ids: Mapping[str, str], summary: str, detail: str, attribute: str
     ) -> DiagnosticError:
-        """The error for a link that exists already: it is never adopted silently."""
-        return DiagnosticError(
+        """The error for a link that exists already (raise it from :meth:`check` or :meth:`link`):
+        it is adopted only with the provider's ``adopt_existing``, else the error gives the import
+        command."""
+        return AlreadyLinked(
             summary,
             f"{detail} " + already_exists("It", self.type_name, self.key(ids), "(an existing link)"),
             (attribute,),
@@ -311,9 +317,20 @@ class LinkResource(Resource):
     def create(self, ctx: ResourceContext, plan: dict[str, Any]) -> dict[str, Any]:
         data = kasm(ctx)
         ids = self._ids(plan)
-        self.check(data, ids)
-        with data.writing():
-            self.link(data, ids)
+        try:
+            self.check(data, ids)
+            with data.writing():
+                self.link(data, ids)
+        except AlreadyLinked:
+            # A link has no fields but its two ids, so an existing one is identical to the planned
+            # one: with adopt_existing it is taken over (after an interrupted apply), never deleted.
+            if not data.adopt_existing:
+                raise
+            with api_errors(f"Could not read the existing {self.type_name}"):
+                values = self.find(data, ids)
+            if values is None:
+                raise
+            return {**plan, **values, "id": self.key(ids)}
         state = {**plan, "id": self.key(ids)}
         if not self.read_after_create:
             return state
@@ -363,6 +380,7 @@ class LinkResource(Resource):
 
 
 __all__ = [
+    "AlreadyLinked",
     "ImportId",
     "LinkResource",
     "computed",

@@ -6,8 +6,10 @@ certificate in ``PLUGIN_CLIENT_CERT``. We listen on a unix socket in a private 0
 verified, see ``PluginServer.start``) and print ``1|6|unix|<socket>|grpc|<cert>``, the certificate as unpadded base64 DER.
 Then we serve tfplugin6 ``Provider``, go-plugin's ``GRPCController`` (Shutdown stops us),
 ``GRPCStdio`` and the gRPC health service ("plugin" answers SERVING) until Shutdown or SIGTERM.
-SIGINT is ignored, as go-plugin plugins do: a Ctrl-C reaches the whole process group, and Terraform
-answers it with StopProvider and a clean shutdown of its own.
+SIGINT does not end the plugin, as in go-plugin plugins (a Ctrl-C reaches the whole process group, and
+Terraform shuts its plugins down itself), but it is taken as StopProvider: the stop event is set, so
+calls in flight are abandoned at once and none starts, whether or not Terraform's StopProvider
+arrives (it does on the first Ctrl-C, which Terraform sends to plugins as StopProvider).
 
 The handshake is printed before the provider is built, so importing the provider (and the Kasm client)
 does not delay Terraform; RPCs that arrive meanwhile wait for it.
@@ -337,7 +339,8 @@ def serve(provider: Provider | Callable[[], Provider]) -> int:
         plugin.shutdown_event.set()
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
-        log.debug("SIGINT ignored: Terraform stops providers itself")
+        # Ctrl-C: stop what is running (as StopProvider); Terraform then shuts the plugin down.
+        plugin.stop_event.set()
 
     signal.signal(signal.SIGTERM, on_sigterm)
     signal.signal(signal.SIGINT, on_sigint)

@@ -12,7 +12,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Number, Set, String
 from ..context import KasmData, kasm
-from ..helpers import already_exists, api_errors, diagnostic, gone_if_missing, keep_null
+from ..helpers import already_exists, api_errors, diagnostic, differences, gone_if_missing, keep_null
 from ..toolkit import computed, parse_import_id, partial_state, rollback_on_failure
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 4095
@@ -176,12 +176,14 @@ class GroupResource(Resource):
                     plan["name"], priority=int(plan["priority"]), description=plan["description"]
                 )
         except kerr.Conflict as e:
-            found = self._adoptable(data, plan) if data.adopt_existing else None
+            found, refused = self._adoptable(data, plan) if data.adopt_existing else (None, None)
             if found is None:
                 raise DiagnosticError(
                     "Group already exists",
                     f"Kasm already has a group named {plan['name']!r}; choose another name, or: "
-                    + already_exists("The group", self.type_name, f"name:{plan['name']}", e.message),
+                    + already_exists(
+                        "The group", self.type_name, f"name:{plan['name']}", e.message, not_adopted=refused
+                    ),
                     ("name",),
                 ) from e
             group, adopted = found, True
@@ -191,25 +193,38 @@ class GroupResource(Resource):
         held = _read_permissions(data, group.group_id, []) if adopted else []
         state = {**self._state(group, plan["description"]), "permissions": held}
         if permission_ids is not None:
-            with rollback_on_failure(
-                lambda: self._delete(data, group.group_id),
-                what=f"The group {group.name!r} ({group.group_id})",
-                state=state,
-                summary="Could not set the group's permissions",
-            ):
+            if adopted:
+                # Not made by this create: a failure must not delete it (nor record it).
                 _set_permissions(data, group.group_id, permission_ids)
+            else:
+                with rollback_on_failure(
+                    lambda: self._delete(data, group.group_id),
+                    what=f"The group {group.name!r} ({group.group_id})",
+                    state=state,
+                    summary="Could not set the group's permissions",
+                ):
+                    _set_permissions(data, group.group_id, permission_ids)
             state["permissions"] = plan["permissions"]
         return state
 
     @staticmethod
-    def _adoptable(data: KasmData, plan: Mapping[str, Any]) -> Group | None:
-        """With ``adopt_existing``: the existing group of this name when its priority and
-        description (null as "") are the configured ones; built-in groups never."""
+    def _adoptable(data: KasmData, plan: Mapping[str, Any]) -> tuple[Group | None, str | None]:
+        """With ``adopt_existing``: (the existing group of this name, None) when its priority and
+        description (null as "") are the configured ones; built-in groups never. Else (None, why
+        not, or None when there is no such group)."""
         with api_errors("Could not read the existing group", ("name",)):
             group = next((g for g in data.client.groups.list() if g.name == plan["name"]), None)
-        if group is None or group.is_system or group.priority != int(plan["priority"]):
-            return None
-        return group if (group.description or "") == (plan["description"] or "") else None
+        if group is None:
+            return None, None
+        if group.is_system:
+            return None, "it is one of Kasm's built-in groups"
+        differ = differences(
+            [
+                ("priority", group.priority, int(plan["priority"])),
+                ("description", group.description or "", plan["description"] or ""),
+            ]
+        )
+        return (None, differ) if differ is not None else (group, None)
 
     def read(self, ctx: ResourceContext, state: dict[str, Any]) -> dict[str, Any] | None:
         data = kasm(ctx)

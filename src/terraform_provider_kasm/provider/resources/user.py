@@ -29,7 +29,7 @@ from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Map, Number, Set, String
 from ..context import ALL_USERS_GROUP_ID, KasmData, kasm
-from ..helpers import already_exists, api_errors, explain, is_kasm_id, normalize_id
+from ..helpers import already_exists, api_errors, differences, explain, is_kasm_id, normalize_id
 from ..toolkit import computed, keep_spelling, parse_import_id, rollback_on_failure
 
 # Kasm strips these fields and cuts them to 64 characters.
@@ -245,14 +245,16 @@ class UserResource(Resource):
                     disabled=plan["disabled"],
                 )
         except errors.Conflict as e:
-            adopted = self._adopt(data, plan, password) if data.adopt_existing else None
+            adopted, refused = self._adopt(data, plan, password) if data.adopt_existing else (None, None)
             if adopted is None:
                 name = _username_key(plan["username"])
                 raise DiagnosticError(
                     "Username already taken",
                     f'Kasm already has a user named "{name}" (usernames are compared lower-cased); choose '
                     "another username, or: "
-                    + already_exists("The user", self.type_name, f"username:{name}", e.message),
+                    + already_exists(
+                        "The user", self.type_name, f"username:{name}", e.message, not_adopted=refused
+                    ),
                     ("username",),
                 ) from e
             # Not made by this create: a failure below must not delete it. Configured groups are
@@ -408,24 +410,28 @@ class UserResource(Resource):
         return wanted
 
     @staticmethod
-    def _adopt(data: KasmData, plan: Mapping[str, Any], password: str | None) -> User | None:
-        """With ``adopt_existing``: the existing user of this username when every field of the plan
-        matches (texts as Kasm stores them, null as ""), given the configured password (it cannot be
-        compared); None when there is none or anything differs."""
+    def _adopt(
+        data: KasmData, plan: Mapping[str, Any], password: str | None
+    ) -> tuple[User | None, str | None]:
+        """With ``adopt_existing``: (the existing user of this username, None) when every field of
+        the plan matches (texts as Kasm stores them, null as ""), given the configured password (it
+        cannot be compared); else (None, the fields that differ, or None when there is no user)."""
         with api_errors("Could not read the existing Kasm user", ("username",)):
             user = data.client.users.find(username=plan["username"])
         if user is None:
-            return None
-        if any(_text_key(plan[name]) != _text_key(getattr(user, name)) for name in _PROFILE_FIELDS):
-            return None
-        if (user.locked, user.disabled) != (bool(plan["locked"]), bool(plan["disabled"])):
-            return None
+            return None, None
+        differ = differences(
+            [(name, _text_key(getattr(user, name)), _text_key(plan[name])) for name in _PROFILE_FIELDS]
+            + [(name, getattr(user, name), bool(plan[name])) for name in ("locked", "disabled")]
+        )
+        if differ is not None:
+            return None, differ
         if password is not None:
             with data.writing(), api_errors("Could not set the adopted user's password", ("password",)):
                 user = data.client.users.update(
                     user.user_id, username=user.username, password=password, locked=user.locked
                 )
-        return user
+        return user, None
 
     def _group_change(self, data: KasmData, prior: Any, planned: Any) -> tuple[set[str], set[str]] | None:
         """(group ids to add, group ids to remove) when ``groups`` changed from ``prior`` to
