@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from ..client import KasmClient
 from ..client import errors as kerr
-from ..client.models import Group, GroupImage, GroupMember, GroupSetting, Image, Registry, Zone
+from ..client.models import Group, GroupImage, GroupMember, GroupSetting, Image, Registry, User, Zone
 from ..tfplugin.diagnostics import DiagnosticError
 from ..tfplugin.resource import ResourceContext
 
@@ -158,6 +158,10 @@ class KasmData:
         return self.reads.get(
             ("get_users_group", group_id), lambda: _or_none(self.client.groups.users, group_id)
         )
+
+    def users(self) -> tuple[User, ...]:
+        """Every user, all pages (one paged ``get_users`` per provider process and write)."""
+        return self.reads.get(("get_users",), lambda: tuple(self.client.users.list()))
 
     def settings_catalogue(self) -> tuple[GroupSetting, ...]:
         """Kasm's default group settings, the catalogue of setting names (one ``get_settings_group``

@@ -22,8 +22,10 @@ from ..tfplugin.provider import Provider, ProviderContext
 from ..tfplugin.resource import DataSource, Resource
 from ..tfplugin.types import UNKNOWN, Bool, Number, String
 from .context import KasmData, Unconfigured
+from .data_sources.groups import GroupDataSource, GroupsDataSource
 from .data_sources.image import ImageDataSource
 from .data_sources.images import ImagesDataSource
+from .data_sources.users import UserDataSource, UsersDataSource
 from .data_sources.zones import ZonesDataSource
 from .resources.cast_config import CastConfigResource
 from .resources.group import GroupResource
@@ -383,8 +385,12 @@ class KasmProvider(Provider):
         ZoneResource,
     )
     data_sources: ClassVar[tuple[type[DataSource], ...]] = (
+        GroupDataSource,
+        GroupsDataSource,
         ImageDataSource,
         ImagesDataSource,
+        UserDataSource,
+        UsersDataSource,
         ZonesDataSource,
     )
 
