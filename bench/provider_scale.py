@@ -3,8 +3,9 @@
 Starts the local Kasm server (its own process, SQLite in a temporary directory, a free loopback port,
 ``--session-start-seconds 0``), installs the provider into a temporary plugin mirror, writes a
 configuration with N ``kasm_user``, M ``kasm_group``, K ``kasm_group_membership`` (spread over the
-groups), G ``kasm_group_image`` (one image per group, from ``data.kasm_images``) and Z ``kasm_zone``
-and runs, with
+groups), G ``kasm_group_image`` (one image per group, from ``data.kasm_images``), Z ``kasm_zone``
+and I ``kasm_image`` (disabled, so they sort after the seeded images the group images use) and runs,
+with
 ``-parallelism=10`` (Terraform's default):
 
 * ``init``;
@@ -29,10 +30,10 @@ Targets (printed as met / missed):
 * a refresh (``plan``) takes at most 1.5x the time of ``plan -refresh=false`` (medians).
 
     python bench/provider_scale.py [--users 1000 --groups 100 --memberships 1000 --group-images 100]
-                                   [--zones 100]
+                                   [--zones 100 --images 100]
                                    [--plan-runs 3] [--quick] [--check] [--json FILE]
 
-``--quick``: 40 users, 4 groups, 40 memberships, 4 group images, 4 zones, 1 plan run (a smoke check).
+``--quick``: 40 users, 4 groups, 40 memberships, 4 group images, 4 zones, 4 images, 1 plan run (a smoke check).
 ``--check``: exit 1 when a target is missed (otherwise the exit code is 0 unless something crashed).
 """
 
@@ -248,7 +249,13 @@ class LocalServer:
 
 
 def configuration(
-    server: LocalServer, users: int, groups: int, memberships: int, group_images: int, zones: int = 0
+    server: LocalServer,
+    users: int,
+    groups: int,
+    memberships: int,
+    group_images: int,
+    zones: int = 0,
+    images: int = 0,
 ) -> str:
     """Membership i: user i % N in group (i % N + i // N) % M (distinct pairs for K <= N*M).
     Group image j: group j % M gets image j // M of ``data.kasm_images`` (distinct for G <= M*images)."""
@@ -295,6 +302,17 @@ resource "kasm_zone" "z" {{
   count      = {zones}
   name       = "bench-zone-${{count.index}}"
   proxy_port = 8443
+}}
+
+resource "kasm_image" "img" {{
+  count         = {images}
+  name          = "bench/image-${{count.index}}:1.0"
+  friendly_name = "Bench image ${{count.index}}"
+  enabled       = false
+  cores         = 0.5
+  memory        = 1000000000
+  categories    = ["Bench"]
+  run_config    = jsonencode({{ hostname = "bench-${{count.index}}" }})
 }}
 """
 
@@ -470,6 +488,7 @@ def main() -> int:
     parser.add_argument("--memberships", type=int, default=1000)
     parser.add_argument("--group-images", type=int, default=100)
     parser.add_argument("--zones", type=int, default=100)
+    parser.add_argument("--images", type=int, default=100, help="kasm_image resources (default 100)")
     parser.add_argument("--plan-runs", type=int, default=3, help="times each plan is run (default 3)")
     parser.add_argument("--quick", action="store_true", help="a small size for a smoke check")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -479,12 +498,13 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.users, args.groups, args.memberships, args.group_images, args.plan_runs = 40, 4, 40, 4, 1
-        args.zones = 4
+        args.zones = args.images = 4
     n, m, k, g, z = args.users, args.groups, args.memberships, args.group_images, args.zones
-    if min(n, m) < 1 or min(k, g, z) < 0 or k > n * m:
+    i_ = args.images
+    if min(n, m) < 1 or min(k, g, z, i_) < 0 or k > n * m:
         parser.error("need users >= 1, groups >= 1 and memberships <= users * groups")
     terraform = terraform_binary(args.terraform)
-    objects = n + m + k + g + z + 1  # + the kasm_images data source
+    objects = n + m + k + g + z + i_ + 1  # + the kasm_images data source
 
     with environment(args.keep) as (tmp, server):
         images = len(server.post("get_images")["images"])
@@ -498,12 +518,12 @@ def main() -> int:
         )
         workdir = tmp / "work"
         workdir.mkdir()
-        (workdir / "main.tf").write_text(configuration(server, n, m, k, g, z))
+        (workdir / "main.tf").write_text(configuration(server, n, m, k, g, z, i_))
         bench = Bench(terraform, workdir, tf_env(cli_config), server)
         version = subprocess.run([terraform, "version"], capture_output=True, text=True, check=False).stdout
         print(
             f"{version.splitlines()[0] if version else terraform}; {os.cpu_count()} cores; "
-            f"{n} users, {m} groups, {k} memberships, {g} group images, {z} zones (+1 data source) = {objects} objects; "
+            f"{n} users, {m} groups, {k} memberships, {g} group images, {z} zones, {i_} images (+1 data source) = {objects} objects; "
             f"-parallelism={PARALLELISM}",
             flush=True,
         )
@@ -594,6 +614,7 @@ def main() -> int:
                         "memberships": k,
                         "group_images": g,
                         "zones": z,
+                        "images": i_,
                         "objects": objects,
                     },
                     "phases": [

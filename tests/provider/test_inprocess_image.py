@@ -161,6 +161,11 @@ def test_docker_password_write_only(provider_harness: Harness) -> None:
         ({"categories": ["a", "a"]}, "categories", "twice"),
         ({"zone_id": "not-an-id"}, "zone_id", "UUID"),
         ({"docker_password_wo_version": 1}, "docker_password_wo_version", "docker_password_wo"),
+        (
+            {"filter_policy_force_disabled": True, "filter_policy_id": "c" * 32},
+            "filter_policy_id",
+            "not both",
+        ),
     ],
 )
 def test_bad_input_names_the_attribute(
@@ -279,3 +284,18 @@ def test_data_source_by_id_or_exact_name(provider_harness: Harness) -> None:
     assert "Image not found" in failed.value.text
     with pytest.raises(ProviderError):
         _read_image(h)  # neither id nor name
+
+
+def test_memory_below_a_megabyte_warns_that_it_is_in_bytes(provider_harness: Harness) -> None:
+    h = provider_harness
+    for memory, warned in ((2048, True), (2_768_000_000, False)):
+        response = h.servicer.ValidateResourceConfig(
+            pb.ValidateResourceConfig.Request(
+                type_name=IMG,
+                config=h._dv(IMG, h.config(IMG, name="x", memory=memory)),
+                client_capabilities=h.caps,
+            ),
+            None,
+        )
+        warnings = [d for d in response.diagnostics if d.severity == pb.Diagnostic.WARNING]
+        assert [d.summary for d in warnings] == (["Memory is in bytes"] if warned else [])

@@ -133,6 +133,28 @@ def _network_names(value: Any) -> str | None:
     return None
 
 
+def _needed_by(flag: str, needed: str, what: str) -> s.FuncConfigValidator:
+    """On ``needed``: ``flag = true`` needs it (a list needs an element)."""
+
+    def check(obj: Mapping[str, Any]) -> str | None:
+        if obj.get(flag) is True and obj.get(needed) in (None, []):
+            return f"{flag} = true needs {needed}: {what}."
+        return None
+
+    return s.FuncConfigValidator(
+        check, flag, summary=f"Missing {needed}", description=f"Needed when {flag} is true."
+    )
+
+
+def _no_policy_when_disabled(obj: Mapping[str, Any]) -> str | None:
+    if obj.get("filter_policy_force_disabled") is True and obj.get("filter_policy_id") is not None:
+        return (
+            "Set filter_policy_id (a policy to apply) or filter_policy_force_disabled = true (no "
+            "filtering), not both."
+        )
+    return None
+
+
 # --- schema ------------------------------------------------------------------------------------------
 
 
@@ -300,7 +322,10 @@ SCHEMA = s.Schema(
             List(String),
             "The docker networks sessions may use (needed when `restrict_to_network` is true).",
             optional=True,
-            validators=[s.FuncValidator(_network_names, "one-line names")],
+            validators=[
+                s.FuncValidator(_network_names, "one-line names"),
+                _needed_by("restrict_to_network", "restrict_network_names", "at least one docker network"),
+            ],
         ),
         "allow_network_selection": _default(
             Bool, False, "Let users pick one of `restrict_network_names` when launching."
@@ -310,14 +335,25 @@ SCHEMA = s.Schema(
             "The server (agent) sessions run on with `restrict_to_server`, or the server of a `Server` "
             "image.",
             ID_VALIDATOR,
+            _needed_by("restrict_to_server", "server_id", "the server sessions are restricted to"),
         ),
         "server_pool_id": _sticky("The server pool of a `Server Pool` image.", ID_VALIDATOR),
         "restrict_to_zone": _default(Bool, False, "Start sessions only in the zone `zone_id`."),
-        "zone_id": _sticky("The deployment zone for `restrict_to_zone` (a `kasm_zone` id).", ID_VALIDATOR),
+        "zone_id": _sticky(
+            "The deployment zone for `restrict_to_zone` (a `kasm_zone` id).",
+            ID_VALIDATOR,
+            _needed_by("restrict_to_zone", "zone_id", "the zone sessions are restricted to"),
+        ),
         "filter_policy_id": _clearable(
             "The web filter policy applied in sessions: the allowed and denied URLs (domain allow and "
             "deny lists, categories) live in that policy. Left out: the group's or Kasm's default policy.",
             ID_VALIDATOR,
+            s.FuncConfigValidator(
+                _no_policy_when_disabled,
+                "filter_policy_force_disabled",
+                summary="Conflicting web filter settings",
+                description="Not with filter_policy_force_disabled = true.",
+            ),
         ),
         "filter_policy_force_disabled": _default(
             Bool, False, "Turn web filtering off for this image, whatever the group's policy says."
@@ -467,30 +503,7 @@ class ImageResource(Resource):
     # --- plan -------------------------------------------------------------------------------------
 
     def validate_config(self, ctx: ResourceContext, config: dict[str, Any], diags: Diagnostics) -> None:
-        requires = (
-            ("restrict_to_zone", "zone_id", "the zone"),
-            ("restrict_to_server", "server_id", "the server"),
-        )
-        for flag, needed, what in requires:
-            if config.get(flag) is True and config.get(needed) is None:
-                diags.error(
-                    f"Missing {needed}",
-                    f"{flag} = true needs {needed}, {what} sessions are restricted to.",
-                    (needed,),
-                )
-        if config.get("restrict_to_network") is True and config.get("restrict_network_names") in (None, []):
-            diags.error(
-                "Missing restrict_network_names",
-                "restrict_to_network = true needs at least one docker network in restrict_network_names.",
-                ("restrict_network_names",),
-            )
-        if config.get("filter_policy_force_disabled") is True and config.get("filter_policy_id") is not None:
-            diags.error(
-                "Conflicting web filter settings",
-                "Set filter_policy_id (a policy to apply) or filter_policy_force_disabled = true (no "
-                "filtering), not both.",
-                ("filter_policy_id",),
-            )
+        # A warning, not an error: the Go provider's documentation gave memory in MB.
         memory = config.get("memory")
         if isinstance(memory, int | float) and 0 < memory < 1_000_000:
             diags.warning(
@@ -603,7 +616,7 @@ class ImageResource(Resource):
             return
         wanted = normalize_id(zone_id, "zone_id")
         with api_errors("Could not list the zones", ("zone_id",)):
-            zones = data.reads.get(("get_zones",), lambda: tuple(data.client.zones.list(brief=True)))
+            zones = data.zones()
         if all(z.zone_id != wanted for z in zones):
             names = ", ".join(f"{z.zone_name} ({z.zone_id})" for z in zones) or "none"
             raise DiagnosticError(
