@@ -244,3 +244,44 @@ def test_value_conversions() -> None:
     assert from_kasm("json", '{"a":1}', '{ "a": 1 }') == '{ "a": 1 }'
     assert type_error("x", "int", True) is not None and type_error("x", "int", 3) is None
     assert type_error("x", "usage_limit", "") is None
+
+
+def test_refresh_costs_one_call_per_group(provider_harness: Harness, kasm_app: Any) -> None:
+    h = provider_harness
+    first, second = _group(h, "First"), _group(h, "Second")
+    states = [
+        h.create(GS, h.config(GS, group_id=gid, name=name, value=value))
+        for gid in (first, second)
+        for name, value in (
+            ("allow_kasm_sharing", True),
+            ("keepalive_expiration", 60),
+            ("idle_disconnect", 5),
+        )
+    ]
+    kasm_app.state.kasm.calls.reset()
+    h.new_run()
+    for state in states:
+        assert h.read(GS, state, fresh=False) == state
+    assert kasm_app.state.kasm.calls.snapshot() == {"get_settings_group": 2}
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_adopt_existing_takes_over_only_an_equal_value(provider_harness: Harness, same: bool) -> None:
+    h = provider_harness
+    group_id = _group(h)
+    expiry = next(s for s in h.client.groups.settings() if s.name == "keepalive_expiration")
+    h.client.groups.add_setting(group_id, expiry, "1800")
+    config = h.config(GS, group_id=group_id, name="keepalive_expiration", value=1800 if same else 60)
+    h.new_run()
+    h.servicer._provider_data.adopt_existing = True
+    planned = h.plan(GS, None, config).state
+    if same:
+        state = h.apply(GS, None, planned, config)
+        assert state is not None and state["value"] == 1800
+        assert _kasm_value(h, group_id, "keepalive_expiration") == "1800"
+        return
+    with pytest.raises(ProviderError) as failed:
+        h.apply(GS, None, planned, config)
+    assert "adopt_existing is on, but it was not adopted: value is 1800 in Kasm, 60 configured" in (
+        failed.value.text
+    )

@@ -70,7 +70,7 @@ def _permission_ids(data: KasmData, names: list[str]) -> list[int]:
         raise DiagnosticError(
             "Unknown permission",
             f"Kasm has no permission named {', '.join(repr(n) for n in sorted(unknown))}. Its permissions "
-            f"are: {', '.join(sorted(catalogue))}. (Settings such as allow_kasm_sharing are group settings.)",
+            f"are: {', '.join(sorted(catalogue))}. (Settings such as allow_kasm_sharing are group settings: use kasm_group_setting.)",
             ("permissions",),
         )
     return sorted({catalogue[n] if n in catalogue else int(n) for n in names})

@@ -21,7 +21,15 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Dynamic, String
 from ..context import ALL_USERS_GROUP_ID, KasmData, Unconfigured, kasm
-from ..helpers import already_exists, api_errors, diagnostic, is_kasm_id, normalize_id, reference_id
+from ..helpers import (
+    already_exists,
+    api_errors,
+    diagnostic,
+    differences,
+    is_kasm_id,
+    normalize_id,
+    reference_id,
+)
 from ..toolkit import computed
 
 TYPE_NAME = "kasm_group_setting"
@@ -289,9 +297,11 @@ class GroupSettingResource(Resource):
                         group_id, existing.group_setting_id, to_kasm(value)
                     )
                 elif existing is not None:
-                    if not (
-                        data.adopt_existing and from_kasm(existing.value_type, existing.value, value) == value
-                    ):
+                    # Taken over only with adopt_existing and the configured value (after an
+                    # interrupted apply); never silently.
+                    current = from_kasm(existing.value_type, existing.value, value)
+                    if not (data.adopt_existing and _same(current, value)):
+                        differ = differences([("value", current, value)]) if data.adopt_existing else None
                         raise DiagnosticError(
                             "Group setting already set",
                             already_exists(
@@ -299,6 +309,7 @@ class GroupSettingResource(Resource):
                                 TYPE_NAME,
                                 key,
                                 f"the group has {name} = {existing.value!r}",
+                                not_adopted=differ,
                             ),
                             ("name",),
                         )
