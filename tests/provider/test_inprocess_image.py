@@ -299,3 +299,53 @@ def test_memory_below_a_megabyte_warns_that_it_is_in_bytes(provider_harness: Har
         )
         warnings = [d for d in response.diagnostics if d.severity == pb.Diagnostic.WARNING]
         assert [d.summary for d in warnings] == (["Memory is in bytes"] if warned else [])
+
+
+def test_a_decimal_number_of_cores_is_kept_as_configured(provider_harness: Harness) -> None:
+    from decimal import Decimal
+
+    h = provider_harness
+    config = h.config(IMG, name="kasmweb/tenth:1", cores=Decimal("0.1"))
+    state = h.create(IMG, config)
+    # Terraform's 0.1 is a decimal, Kasm stores the float 0.1: the configured number stays in state.
+    assert state["cores"] == Decimal("0.1") and h.client.images.get(state["id"]).cores == 0.1
+    assert h.changes(IMG, state, config) == {}
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        # The Go provider's docs/resources/image.md, "Basic Image" and "Custom Image with Registry"
+        # (its memory "in MB" is bytes in Kasm and in both providers: a warning says so).
+        {
+            "name": "Ubuntu Workspace",
+            "image_src": "ubuntu:focal",
+            "friendly_name": "Ubuntu 20.04",
+            "description": "Basic Ubuntu workspace",
+            "memory": 2048,
+            "cores": 2,
+            "enabled": True,
+        },
+        {
+            "name": "Development Environment",
+            "image_src": "registry.company.com/dev-workspace:latest",
+            "friendly_name": "Development Workspace",
+            "description": "Full development environment with tools",
+            "docker_registry": "registry.company.com",
+            "memory": 4096,
+            "cores": 4,
+            "enabled": True,
+        },
+        # docs/guides/managing_images.md
+        {"name": "Ubuntu 20.04", "description": "A base image for development"},
+    ],
+)
+def test_go_provider_documentation_examples_apply(provider_harness: Harness, example: dict[str, Any]) -> None:
+    h = provider_harness
+    config = h.config(IMG, **example)
+    state = h.create(IMG, config)
+    image = h.client.images.get(state["id"])
+    assert (image.name, image.description) == (example["name"], example["description"])
+    assert h.changes(IMG, state, config) == {}
+    h.delete(IMG, state)
+    assert h.client.images.find(state["id"]) is None

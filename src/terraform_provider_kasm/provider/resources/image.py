@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ...client import errors as kerr
@@ -38,6 +40,7 @@ from ..toolkit import (
     json_string,
     keep_id_spelling,
     keep_json,
+    keep_spelling,
     parse_import_id,
     rollback_on_failure,
 )
@@ -373,6 +376,12 @@ SCHEMA = s.Schema(
 # --- values between Terraform and Kasm -----------------------------------------------------------------
 
 
+def _as_float(value: Any) -> float:
+    return (
+        float(value) if isinstance(value, int | float | Decimal) and not isinstance(value, bool) else math.nan
+    )
+
+
 def _number(value: Any) -> Any:
     """A Kasm number as Terraform holds it: whole floats as int, so `1.0` and `1` are one value."""
     if isinstance(value, float) and value.is_integer():
@@ -455,7 +464,8 @@ def image_state(image: Image, prior: Mapping[str, Any]) -> dict[str, Any]:
     state: dict[str, Any] = {
         "id": image.image_id,
         "name": image.name,
-        "cores": _number(image.cores),
+        # The configured number while it is the float Kasm stores (0.1 stays Terraform's 0.1).
+        "cores": keep_spelling(prior.get("cores"), _number(image.cores), _as_float),
         "memory": image.memory,
         "gpu_count": image.gpu_count,
         "uncompressed_size_mb": image.uncompressed_size_mb,
