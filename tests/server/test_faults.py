@@ -26,6 +26,7 @@ def test_fault_spec_parsing() -> None:
         "get_images=200",
         "x=503,times=two",
         "x=delay",
+        "x=delay_after",
         "x=503,bogus=1",
     ):
         with pytest.raises(ValueError):
@@ -71,6 +72,26 @@ def test_reset_after_commits_then_drops(kasm_server: KasmServer) -> None:
     # A retry of the same create now meets Kasm's duplicate check.
     retry = kasm_server.post("create_group", {"target_group": {"name": "Committed", "priority": 5}})
     assert retry.json() == {"error_message": "Group (Committed) already exists"}
+
+
+def test_delay_after_commits_before_the_held_answer(kasm_server: KasmServer) -> None:
+    kasm_server.faults.add("create_group=delay_after,ms=2000,times=1")
+    with pytest.raises(httpx.ReadTimeout):
+        # The client gives up (as a killed plugin would) while the answer is held.
+        kasm_server._http.post(
+            "/api/public/create_group",
+            json={
+                "api_key": kasm_server.api_key,
+                "api_key_secret": kasm_server.api_secret,
+                "target_group": {"name": "Made", "priority": 5},
+            },
+            timeout=0.5,
+        )
+    names = [g["name"] for g in kasm_server.post("get_groups").json()["groups"]]
+    assert "Made" in names
+    started = time.monotonic()
+    assert kasm_server.post("get_groups").status_code == 200  # times=1: the next answer is prompt
+    assert time.monotonic() - started < 1.0
 
 
 def test_delay_and_latency(kasm_settings: ServerSettings) -> None:

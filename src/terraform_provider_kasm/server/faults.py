@@ -4,8 +4,9 @@ A fault spec is ``CALL=KIND[,times=N][,retry_after=S][,ms=N]``: CALL is a Kasm e
 for every call); KIND is an HTTP status (e.g. 503, 500, 429; 429/503 send ``Retry-After`` when
 ``retry_after`` is given), ``html`` (an HTML 502 page, as from a proxy), ``reset`` (the connection is
 dropped before the call runs), ``reset_after`` (the call runs and commits, then the connection is
-dropped without a response: for testing duplicate-safety of creates) or ``delay`` (wait ``ms``, then
-run normally). Without ``times`` a fault lasts forever.
+dropped without a response: for testing duplicate-safety of creates), ``delay`` (wait ``ms``, then
+run normally) or ``delay_after`` (the call runs and commits, then its answer waits ``ms``: a client
+killed meanwhile leaves the object made but never recorded). Without ``times`` a fault lasts forever.
 
 Over a real socket (uvicorn) a reset aborts the TCP connection (RST). In process (httpx's
 ASGITransport) there is no connection to drop, so the app raises `ConnectionResetError` instead.
@@ -35,7 +36,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _CALL_PATH = re.compile(r"^/api/(?:public|admin)/([A-Za-z0-9_]+)/?$")
-KINDS = ("html", "reset", "reset_after", "delay")
+KINDS = ("html", "reset", "reset_after", "delay", "delay_after")
 PROXY_502_PAGE = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1>"
     "</center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -80,8 +81,8 @@ class FaultSpec:
                     raise ValueError(name)
             except ValueError as exc:
                 raise ValueError(f"fault {text!r}: bad option {option!r}") from exc
-        if kind == "delay" and spec.ms <= 0:
-            raise ValueError(f"fault {text!r}: delay needs ms=N")
+        if kind in ("delay", "delay_after") and spec.ms <= 0:
+            raise ValueError(f"fault {text!r}: {kind} needs ms=N")
         return spec
 
 
@@ -181,6 +182,17 @@ class FaultMiddleware:
 
             await self.app(scope, receive, swallow)
             await _drop_connection(send)
+            return
+        if fault.kind == "delay_after":
+            held: list[Message] = []
+
+            async def hold(message: Message) -> None:
+                held.append(message)
+
+            await self.app(scope, receive, hold)
+            await asyncio.sleep(fault.ms / 1000)
+            for message in held:
+                await send(message)
             return
         if fault.kind == "html":
             response: Response = HTMLResponse(PROXY_502_PAGE, status_code=502)
