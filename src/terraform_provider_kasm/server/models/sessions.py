@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .common import KasmRequest
+from .common import EMPTY_LIST, KasmRequest, KasmTime, RowOut
 
 
 class OpenModel(BaseModel):
@@ -111,18 +111,18 @@ class SessionsRecordingsRequest(KasmRequest):
 # --- responses --------------------------------------------------------------------------------------
 
 
-class SessionImageOut(BaseModel):
+class SessionImageOut(RowOut):
     image_id: str
     name: str | None
     friendly_name: str | None
     image_src: str | None
     session_time_limit: int | None
-    categories: list[str]
+    categories: Annotated[list[str], EMPTY_LIST]
     default_category: str
     image_type: str
 
 
-class SessionOut(BaseModel):
+class SessionOut(RowOut):
     """Kasm's "normalized kasm": the session row plus computed keys."""
 
     kasm_id: str
@@ -140,16 +140,16 @@ class SessionOut(BaseModel):
     host: str | None
     port: int | None
     port_map: dict[str, dict[str, Any]]
-    token: str
-    view_only_token: str
+    token: str = ""
+    view_only_token: str = ""
     share_id: str | None
     operational_status: str
     operational_message: str | None
     operational_progress: int
-    start_date: str | None
-    created_date: str | None
-    keepalive_date: str | None
-    expiration_date: str | None
+    start_date: KasmTime
+    created_date: KasmTime
+    keepalive_date: KasmTime
+    expiration_date: KasmTime
     is_persistent_profile: bool
     persistent_profile_mode: str | None
     is_standby: bool
@@ -159,20 +159,22 @@ class SessionOut(BaseModel):
     connection_proxy_id: str | None
     connection_info: dict[str, Any] | None
     connection_credential: str | None
-    queued_tasks: list[Any]
+    queued_tasks: Annotated[list[Any], EMPTY_LIST]
     image: SessionImageOut
     # `[]` while the session is starting, then the resolved settings.
     client_settings: dict[str, Any] | list[Any]
 
 
-class SessionUserOut(BaseModel):
+class SessionUserOut(RowOut):
     username: str
 
 
 class SessionServerOut(BaseModel):
-    hostname: str | None
-    port: int | None
-    provider: str | None
+    """The agent (its keys null while the session is not yet placed on it)."""
+
+    hostname: str | None = None
+    port: int | None = None
+    provider: str | None = None
     zone_name: str | None
 
 
@@ -239,17 +241,19 @@ class ShareIdResponse(BaseModel):
     share_id: str | None
 
 
-class JoinedKasmOut(OpenModel):
+class JoinedKasmOut(RowOut):
+    """`join_kasm`'s session, key by key in Kasm's order."""
+
+    port_map: dict[str, dict[str, Any]]
+    view_only_token: str = ""
+    user: SessionUserOut
+    host: str | None
     kasm_id: str
     share_id: str | None
-    host: str | None
     port: int | None
-    hostname: str | None
-    port_map: dict[str, dict[str, Any]]
-    view_only_token: str
-    user: SessionUserOut
     image: dict[str, Any]
     client_settings: dict[str, Any]
+    hostname: str | None
 
 
 class JoinKasmResponse(BaseModel):

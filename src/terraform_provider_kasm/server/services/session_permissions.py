@@ -21,7 +21,7 @@ from ..models.session_permissions import (
 from ..permissions import Permission as P
 from ..storage.tables import Kasm, SessionPermission, User
 from .common import MISSING_COLON, find_row, require_row, target
-from .sessions import add_session_permission
+from .session_sharing import add_session_permission
 
 endpoints = EndpointGroup("session_permissions")
 
