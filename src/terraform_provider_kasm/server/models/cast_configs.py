@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, Field
 
-from .common import KasmRequest, RowOut
+from .common import KasmRequest, OpenModel, RowOut
 
 
-class TargetCastConfig(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetCastConfig(OpenModel):
     cast_config_id: str | None = None
     key: str | None = None
     casting_config_name: str | None = None

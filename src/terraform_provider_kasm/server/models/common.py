@@ -54,10 +54,14 @@ class _Overlay:
         return self._values[name] if name in self._values else getattr(self._row, name)
 
 
-class KasmRequest(BaseModel):
-    """Every call carries the API key and secret in the body (or the `api-key`/`api-key-secret` headers)."""
+class OpenModel(BaseModel):
+    """Input objects take keys they do not name (Kasm ignores them)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class KasmRequest(OpenModel):
+    """Every call carries the API key and secret in the body (or the `api-key`/`api-key-secret` headers)."""
 
     api_key: str | None = None
     api_key_secret: str | None = None
@@ -73,20 +77,14 @@ class Empty(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class TargetUserRef(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetUserRef(OpenModel):
     user_id: str | None = None
     username: str | None = None
 
 
-class TargetGroupRef(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetGroupRef(OpenModel):
     group_id: str | None = None
 
 
-class TargetImageRef(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetImageRef(OpenModel):
     image_id: str | None = None

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, Field
 
-from .common import EMPTY_OBJECT, KasmRequest, RowOut, TargetGroupRef, TargetImageRef
+from .common import EMPTY_OBJECT, KasmRequest, OpenModel, RowOut, TargetGroupRef, TargetImageRef
 
 
 class GroupOut(RowOut):
@@ -108,18 +108,14 @@ class GroupPermissionsResponse(BaseModel):
     permissions: list[GroupPermissionOut]
 
 
-class NewGroup(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class NewGroup(OpenModel):
     name: str
     priority: int
     description: str | None = None
     group_metadata: dict[str, Any] | None = None
 
 
-class GroupUpdate(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class GroupUpdate(OpenModel):
     group_id: str
     name: str | None = None
     priority: int | None = None
@@ -127,21 +123,13 @@ class GroupUpdate(BaseModel):
     group_metadata: dict[str, Any] | None = None
 
 
-class TargetSetting(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetSetting(OpenModel):
     group_setting_id: str
     value: Any = None
 
 
-class TargetApiConfig(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetApiConfig(OpenModel):
     api_id: str
-
-
-class GetGroupsRequest(KasmRequest):
-    pass
 
 
 class CreateGroupRequest(KasmRequest):
@@ -182,10 +170,6 @@ class GroupSettingRequest(KasmRequest):
 
 class RemoveSettingRequest(KasmRequest):
     group_setting_id: str
-
-
-class GetPermissionsRequest(KasmRequest):
-    pass
 
 
 class GetPermissionsGroupRequest(KasmRequest):

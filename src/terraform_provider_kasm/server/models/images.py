@@ -134,10 +134,6 @@ class TargetImage(BaseModel):
     connection_info: str | None = Field(None, description="JSON string")
 
 
-class GetImagesRequest(KasmRequest):
-    pass
-
-
 class CreateImageRequest(KasmRequest):
     target_image: TargetImage
 

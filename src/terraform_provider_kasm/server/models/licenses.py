@@ -21,10 +21,6 @@ class LicenseOut(RowOut):
     sku: str | None
 
 
-class GetLicensesRequest(KasmRequest):
-    pass
-
-
 class GetLicensesResponse(BaseModel):
     licenses: list[LicenseOut]
 

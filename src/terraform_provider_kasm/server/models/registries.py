@@ -9,10 +9,6 @@ from pydantic import BaseModel
 from .common import EMPTY_LIST, EMPTY_OBJECT, KasmRequest, RowOut
 
 
-class GetRegistriesRequest(KasmRequest):
-    pass
-
-
 class CreateRegistryRequest(KasmRequest):
     registry: str | None = None
 

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, Field
 
-from .common import KasmRequest, RowOut
+from .common import KasmRequest, OpenModel, RowOut
 
 
-class SessionPermissionSpec(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class SessionPermissionSpec(OpenModel):
     user_id: str | None = None
     access: str | None = None
 
 
-class TargetSessionPermissions(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetSessionPermissions(OpenModel):
     kasm_id: str | None = None
     user_id: str | None = None
     session_permission_id: str | None = None

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from .common import KasmRequest, KasmTime, RowOut, TargetUserRef
+from .common import KasmRequest, KasmTime, OpenModel, RowOut, TargetUserRef
 
 
-class TargetSessionTokenRef(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetSessionTokenRef(OpenModel):
     session_token: str | None = None
 
 

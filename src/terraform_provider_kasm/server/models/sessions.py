@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from .common import EMPTY_LIST, KasmRequest, KasmTime, RowOut
-
-
-class OpenModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+from .common import EMPTY_LIST, KasmRequest, KasmTime, OpenModel, RowOut
 
 # --- requests ---------------------------------------------------------------------------------------
 
@@ -86,10 +81,6 @@ class TargetKasmRef(OpenModel):
 
 class GetKasmRequest(KasmRequest):
     target_kasm: TargetKasmRef | None = None
-
-
-class GetKasmsRequest(KasmRequest):
-    pass
 
 
 class JoinKasmRequest(KasmRequest):

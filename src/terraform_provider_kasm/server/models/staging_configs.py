@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, Field
 
-from .common import KasmRequest, RowOut
+from .common import KasmRequest, OpenModel, RowOut
 
 
-class TargetStagingConfig(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetStagingConfig(OpenModel):
     staging_config_id: str | None = None
     zone_id: str | None = None
     image_id: str | None = None

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator
 
-from .common import KasmRequest, KasmTime, RowOut, TargetGroupRef, TargetUserRef, kasm_time
+from .common import KasmRequest, KasmTime, OpenModel, RowOut, TargetGroupRef, TargetUserRef, kasm_time
 
 
 class UserGroupOut(RowOut):
@@ -118,9 +118,7 @@ class LoginResponse(BaseModel):
     url: str
 
 
-class NewUser(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class NewUser(OpenModel):
     username: str
     password: str | None = None
     first_name: str | None = None
@@ -135,9 +133,7 @@ class NewUser(BaseModel):
     company_id: str | None = None
 
 
-class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class UserUpdate(OpenModel):
     user_id: str
     username: str
     password: str | None = None
@@ -160,9 +156,7 @@ class UserUpdate(BaseModel):
     status: str | None = None
 
 
-class UserAttributesUpdate(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class UserAttributesUpdate(OpenModel):
     user_id: str
     default_image: str | None = None
     show_tips: bool | None = None

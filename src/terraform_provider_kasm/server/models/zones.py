@@ -6,12 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .common import KasmRequest, RowOut
+from .common import KasmRequest, OpenModel, RowOut
 
 
-class TargetZone(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
+class TargetZone(OpenModel):
     zone_id: str | None = None
     zone_name: str | None = None
     allow_origin_domain: str | None = None

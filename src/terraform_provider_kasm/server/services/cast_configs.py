@@ -25,32 +25,8 @@ from .licenses import effective_license
 
 endpoints = EndpointGroup("cast_configs")
 
-BOOL_FIELDS = (
-    "limit_sessions",
-    "limit_ips",
-    "enable_sharing",
-    "disable_control_panel",
-    "disable_tips",
-    "disable_fixed_res",
-    "allow_anonymous",
-    "require_recaptcha",
-    "dynamic_kasm_url",
-    "dynamic_docker_network",
-    "allow_resume",
-    "enforce_client_settings",
-    "allow_kasm_audio",
-    "allow_kasm_uploads",
-    "allow_kasm_downloads",
-    "allow_kasm_clipboard_down",
-    "allow_kasm_clipboard_up",
-    "allow_kasm_microphone",
-    "allow_kasm_sharing",
-    "kasm_audio_default_on",
-    "kasm_ime_mode_default_on",
-    "allow_kasm_gamepad",
-    "allow_kasm_webcam",
-    "allow_kasm_printing",
-)
+# The option flags (the model's bool fields), numbers and texts kept in `cast_configs.options`.
+BOOL_FIELDS = tuple(name for name, field in CastConfigOut.model_fields.items() if field.annotation is bool)
 INT_FIELDS = ("session_remaining", "ip_request_limit", "ip_request_seconds")
 TEXT_FIELDS = ("error_url", "kasm_url")
 
@@ -70,8 +46,8 @@ def _find(call: KasmCall, spec: dict[str, Any]) -> CastConfig:
         CastConfig,
         spec,
         "cast_config_id",
-        missing=MISSING_DOT,
-        not_found="Cast config with id ({value}) does not exist",
+        MISSING_DOT,
+        "Cast config with id ({value}) does not exist",
         status=400,
     )
 

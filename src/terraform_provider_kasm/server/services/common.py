@@ -115,15 +115,15 @@ def require_row(
     table: type[R],
     spec: Mapping[str, Any],
     key: str,
-    *,
     missing: str,
     not_found: str,
+    *,
     invalid: str | None = None,
     status: int = 200,
 ) -> R:
-    """Kasm's "target → id → row" checks on `spec[key]` (`spec` a `target(...)` or the body): `missing`
-    when no id is given, `invalid` (where Kasm has one) when it is not a uuid, `not_found` when there is
-    no such row; `{value}` in a message is the id as sent."""
+    """Kasm's "target → id → row" checks on `spec[key]` (`spec` a `target(...)` or the body), with Kasm's
+    messages: `missing` when no id is given, `invalid` (where Kasm has one) when it is not a uuid,
+    `not_found` when there is no such row; `{value}` in a message is the id as sent."""
     value = spec.get(key)
     if not value:
         raise KasmError(missing, status)

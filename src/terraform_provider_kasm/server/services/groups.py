@@ -15,15 +15,13 @@ from sqlalchemy.orm import Session, contains_eager
 from ..constants import ALL_USERS_GROUP_ID
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmCrash, KasmError
-from ..models.common import Empty
+from ..models.common import Empty, KasmRequest
 from ..models.groups import (
     CreateGroupRequest,
     DeleteGroupRequest,
-    GetGroupsRequest,
     GetGroupsResponse,
     GetImagesGroupResponse,
     GetPermissionsGroupRequest,
-    GetPermissionsRequest,
     GetPermissionsResponse,
     GetUsersGroupRequest,
     GetUsersGroupResponse,
@@ -120,7 +118,7 @@ def _permission_out(row: GroupPermission) -> dict[str, Any]:
 # --- groups -----------------------------------------------------------------------------------------
 
 
-@endpoints.read_only(VIEW, GetGroupsRequest, GetGroupsResponse)
+@endpoints.read_only(VIEW, KasmRequest, GetGroupsResponse)
 def get_groups(call: KasmCall) -> dict[str, Any]:
     """The groups the key may view (system groups need Groups View System), by name."""
     groups = call.db.scalars(select(Group).order_by(Group.name, Group.group_id))
@@ -168,9 +166,9 @@ def update_group(call: KasmCall) -> dict[str, Any]:
         Group,
         spec,
         "group_id",
-        missing=MISSING_DOT,
+        MISSING_DOT,
+        "Invalid Request. group does not exit by that id",
         invalid="Invalid Request. group_id must be a uuid",
-        not_found="Invalid Request. group does not exit by that id",
     )
     if not can_modify(call, group):
         raise KasmError("User not authorized to modify the target group.", 401)
@@ -198,8 +196,8 @@ def delete_group(call: KasmCall) -> dict[str, Any]:
         Group,
         target(call.body, "target_group"),
         "group_id",
-        missing=MISSING_COLON,
-        not_found="Group {value} does not exist",
+        MISSING_COLON,
+        "Group {value} does not exist",
     )
     if group.is_system:
         raise KasmError(f"Group ({group.name}) is a protected group and cannot be deleted")
@@ -229,22 +227,10 @@ def _membership_targets(call: KasmCall) -> tuple[User, Group]:
     if not user_spec or not group_spec or not user_spec.get("user_id") or not group_spec.get("group_id"):
         raise KasmError(MISSING_COLON, 400)
     user = require_row(
-        call.db,
-        User,
-        user_spec,
-        "user_id",
-        missing=MISSING_COLON,
-        not_found="Invalid User ID ({value})",
-        status=400,
+        call.db, User, user_spec, "user_id", MISSING_COLON, "Invalid User ID ({value})", status=400
     )
     group = require_row(
-        call.db,
-        Group,
-        group_spec,
-        "group_id",
-        missing=MISSING_COLON,
-        not_found="Invalid Group ID ({value})",
-        status=400,
+        call.db, Group, group_spec, "group_id", MISSING_COLON, "Invalid Group ID ({value})", status=400
     )
     if not can_modify(call, group):
         raise KasmError("Unauthorized", 401)
@@ -289,8 +275,8 @@ def get_users_group(call: KasmCall) -> dict[str, Any]:
         Group,
         target(call.body, "target_group"),
         "group_id",
-        missing=MISSING_COLON,
-        not_found="Invalid Group ID ({value})",
+        MISSING_COLON,
+        "Invalid Group ID ({value})",
     )
     if not can_view(call, group):
         raise KasmError("Unauthorized", 401)
@@ -327,8 +313,8 @@ def get_images_group(call: KasmCall) -> dict[str, Any]:
         Group,
         target(call.body, "target_group"),
         "group_id",
-        missing="Invalid Request: Missing group id",
-        not_found="Request group does not exist",
+        "Invalid Request: Missing group id",
+        "Request group does not exist",
     )
     if not can_view(call, group):
         raise KasmError("Unauthorized", 401)
@@ -490,8 +476,8 @@ def remove_settings_group(call: KasmCall) -> dict[str, Any]:
         GroupSetting,
         call.body,
         "group_setting_id",
-        missing="Invalid request",
-        not_found="Group setting does not exist",
+        "Invalid request",
+        "Group setting does not exist",
     )
     group = call.db.get(Group, setting.group_id)
     if group is None or not can_modify(call, group):
@@ -506,7 +492,7 @@ def remove_settings_group(call: KasmCall) -> dict[str, Any]:
 # --- permissions (Global Admin only) ----------------------------------------------------------------
 
 
-@endpoints.read_only([P.GLOBAL_ADMIN], GetPermissionsRequest, GetPermissionsResponse)
+@endpoints.read_only([P.GLOBAL_ADMIN], KasmRequest, GetPermissionsResponse)
 def get_permissions(call: KasmCall) -> dict[str, Any]:
     """Every permission with its numeric id."""
     return {

@@ -14,15 +14,15 @@ from starlette.responses import JSONResponse, Response
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmCrash, KasmError
 from ..ids import parse_id
-from ..models.common import Empty
+from ..models.common import Empty, KasmRequest
 from ..models.images import (
     CreateImageRequest,
     DeleteImageRequest,
-    GetImagesRequest,
     GetImagesResponse,
     ImageOut,
     ImageResponse,
     ListedImageOut,
+    TargetImage,
     UpdateImageRequest,
 )
 from ..permissions import Permission
@@ -42,52 +42,9 @@ from .common import (
 
 endpoints = EndpointGroup("images")
 
-# The keyword arguments of Kasm's `create_update_image`; any other key is a TypeError (HTTP 500).
-IMAGE_KEYS = frozenset(
-    [
-        "image_id",
-        "image_name",
-        "cores",
-        "description",
-        "docker_registry",
-        "docker_token",
-        "docker_user",
-        "enabled",
-        "friendly_name",
-        "hash",
-        "memory",
-        "name",
-        "x_res",
-        "y_res",
-        "run_config",
-        "restrict_to_network",
-        "restrict_network_names",
-        "restrict_to_server",
-        "server_id",
-        "persistent_profile_path",
-        "volume_mappings",
-        "image_src",
-        "exec_config",
-        "restrict_to_zone",
-        "zone_id",
-        "filter_policy_id",
-        "filter_policy_force_disabled",
-        "session_time_limit",
-        "categories",
-        "allow_network_selection",
-        "require_gpu",
-        "gpu_count",
-        "hidden",
-        "notes",
-        "image_type",
-        "server_pool_id",
-        "link_url",
-        "cpu_allocation_method",
-        "uncompressed_size_mb",
-        "launch_config",
-        "connection_info",
-    ]
-)
+# The keyword arguments of Kasm's `create_update_image` (`TargetImage` documents them); any other key
+# is a TypeError (HTTP 500).
+IMAGE_KEYS = frozenset(TargetImage.model_fields)
 JSON_FIELDS = ("volume_mappings", "run_config", "exec_config", "connection_info", "launch_config")
 # Changing these needs both Images Modify and Images Modify Resources.
 RESOURCE_FIELDS = (
@@ -125,7 +82,7 @@ def sort_key(image: Image) -> tuple[str, str]:
     return (image.friendly_name or "", image.image_id)
 
 
-@endpoints.read_only([P.IMAGES_VIEW], GetImagesRequest, GetImagesResponse)
+@endpoints.read_only([P.IMAGES_VIEW], KasmRequest, GetImagesResponse)
 def get_images(call: KasmCall) -> Response:
     """The answer's JSON, serialised once and kept until the next write (`ReadCache`) or until the next
     image's `available_at` (the one part of the answer that changes with time alone)."""
@@ -362,8 +319,8 @@ def update_image(call: KasmCall) -> dict[str, Any]:
         Image,
         spec,
         "image_id",
-        missing=MISSING_COLON,
-        not_found=f"User ({caller}) attempted to update an image ({{value}}) that does not exist.",
+        MISSING_COLON,
+        f"User ({caller}) attempted to update an image ({{value}}) that does not exist.",
     )
     if not (call.can(Permission.IMAGES_MODIFY) and call.can(Permission.IMAGES_MODIFY_RESOURCES)):
         _check_resource_changes(call, image, spec)
@@ -410,8 +367,8 @@ def delete_image(call: KasmCall) -> dict[str, Any]:
         Image,
         target(call.body, "target_image"),
         "image_id",
-        missing=MISSING_COLON,
-        not_found="Image({value}) Does not Exist",
+        MISSING_COLON,
+        "Image({value}) Does not Exist",
     )
     casts = call.db.scalar(
         select(func.count()).select_from(CastConfig).where(CastConfig.image_id == image.image_id)

@@ -19,12 +19,11 @@ from sqlalchemy.orm import Session
 
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
-from ..models.common import Empty
+from ..models.common import Empty, KasmRequest
 from ..models.licenses import (
     ActivateRequest,
     AddLicenseRequest,
     DeleteLicenseRequest,
-    GetLicensesRequest,
     GetLicensesResponse,
     LicenseOut,
     LicenseResponse,
@@ -78,7 +77,7 @@ def effective_license(db: Session, now: datetime | None = None) -> EffectiveLice
     return EffectiveLicense(kind, sum(lic.limit for lic in same), frozenset(features), True)
 
 
-@endpoints.read_only([P.LICENSES_VIEW], GetLicensesRequest, GetLicensesResponse)
+@endpoints.read_only([P.LICENSES_VIEW], KasmRequest, GetLicensesResponse)
 def get_licenses(call: KasmCall) -> dict[str, Any]:
     """The installed licenses (none on a fresh server: 5 concurrent sessions, Kasm's unlicensed default)."""
     rows = call.db.scalars(select(License).order_by(License.issued_at, License.license_id))
@@ -164,9 +163,9 @@ def delete_license(call: KasmCall) -> dict[str, Any]:
         License,
         call.body,
         "license_id",
-        missing="Invalid Request. Missing license_id",
+        "Invalid Request. Missing license_id",
+        "license_id ({value}) does not exist",
         invalid="Invalid Request. license_id must be a UUID",
-        not_found="license_id ({value}) does not exist",
     )
     call.db.delete(lic)
     return {}
@@ -180,7 +179,7 @@ def activate(call: KasmCall) -> dict[str, Any]:
     raise KasmError("Missing license_server_url Setting", 400)
 
 
-@endpoints.read_only([P.USER], GetLicensesRequest, LicenseStatusResponse)
+@endpoints.read_only([P.USER], KasmRequest, LicenseStatusResponse)
 def license_status(call: KasmCall) -> dict[str, Any]:
     """The effective license (type, limit, features)."""
     current = effective_license(call.db)

@@ -17,10 +17,9 @@ from sqlalchemy import select
 
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
-from ..models.common import Empty
+from ..models.common import Empty, KasmRequest
 from ..models.registries import (
     CreateRegistryRequest,
-    GetRegistriesRequest,
     GetRegistriesResponse,
     RegistryAutoUpdatesRequest,
     RegistryIdRequest,
@@ -39,7 +38,7 @@ ARCHITECTURES = ["amd64", "arm64"]
 NOT_A_REGISTRY = "This does not look like a valid registry."
 
 
-@endpoints.read_only([P.REGISTRIES_VIEW], GetRegistriesRequest, GetRegistriesResponse)
+@endpoints.read_only([P.REGISTRIES_VIEW], KasmRequest, GetRegistriesResponse)
 def get_registries(call: KasmCall) -> dict[str, Any]:
     """The installed registries with their workspaces."""
     rows = call.db.scalars(select(Registry).order_by(Registry.registry_url))
@@ -117,8 +116,8 @@ def _registry(call: KasmCall) -> Registry:
         Registry,
         call.body,
         "registry_id",
-        missing="Missing Registry ID",
-        not_found="Registry ({value}) does not exist",
+        "Missing Registry ID",
+        "Registry ({value}) does not exist",
     )
 
 

@@ -37,13 +37,7 @@ def _spec(call: KasmCall) -> dict[str, Any]:
 
 def _kasm(call: KasmCall, spec: dict[str, Any]) -> Kasm:
     return require_row(
-        call.db,
-        Kasm,
-        spec,
-        "kasm_id",
-        missing=MISSING_COLON,
-        not_found="No session found with kasm_id ({value})",
-        status=400,
+        call.db, Kasm, spec, "kasm_id", MISSING_COLON, "No session found with kasm_id ({value})", status=400
     )
 
 

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
 from ..ids import parse_id
-from ..models.common import Empty
+from ..models.common import Empty, KasmRequest
 from ..models.sessions import (
     ExecCommandRequest,
     GetKasmRequest,
     GetKasmResponse,
-    GetKasmsRequest,
     GetKasmsResponse,
     KasmIdRequest,
     KasmResponse,
@@ -96,7 +95,7 @@ def get_kasm_status(call: KasmCall) -> dict[str, Any]:
     return answer
 
 
-@endpoints.read_only([P.SESSIONS_VIEW], GetKasmsRequest, GetKasmsResponse)
+@endpoints.read_only([P.SESSIONS_VIEW], KasmRequest, GetKasmsResponse)
 def get_kasms(call: KasmCall) -> dict[str, Any]:
     """Every session of every user, in any state, oldest first."""
     now = utcnow()

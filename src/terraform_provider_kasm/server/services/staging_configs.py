@@ -27,17 +27,8 @@ from .licenses import effective_license
 endpoints = EndpointGroup("staging_configs")
 
 REQUIRED = ("zone_id", "image_id", "num_sessions", "expiration")
-FLAGS = (
-    "allow_kasm_audio",
-    "allow_kasm_uploads",
-    "allow_kasm_downloads",
-    "allow_kasm_clipboard_down",
-    "allow_kasm_clipboard_up",
-    "allow_kasm_microphone",
-    "allow_kasm_gamepad",
-    "allow_kasm_webcam",
-    "allow_kasm_printing",
-)
+# Kept in `staging_configs.options` (the model's `allow_kasm_*` fields).
+FLAGS = tuple(name for name in StagingConfigOut.model_fields if name.startswith("allow_kasm_"))
 
 
 def staging_config_out(call: KasmCall, config: StagingConfig) -> dict[str, Any]:
@@ -61,8 +52,8 @@ def _find(call: KasmCall) -> tuple[StagingConfig, dict[str, Any]]:
         StagingConfig,
         spec,
         "staging_config_id",
-        missing=MISSING_DOT,
-        not_found="Staging config with id ({value}) does not exist",
+        MISSING_DOT,
+        "Staging config with id ({value}) does not exist",
         status=400,
     )
     return config, spec

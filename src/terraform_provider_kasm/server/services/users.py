@@ -98,8 +98,8 @@ def required_user(call: KasmCall) -> User:
         User,
         target(call.body, "target_user"),
         "user_id",
-        missing=MISSING_COLON,
-        not_found="No user found with id: ({value})",
+        MISSING_COLON,
+        "No user found with id: ({value})",
         status=400,
     )
 
@@ -364,9 +364,7 @@ def update_user(call: KasmCall) -> dict[str, Any]:
     """Update a user (`username` is required)."""
     spec = target(call.body, "target_user")
     db = call.db
-    user = require_row(
-        db, User, spec, "user_id", missing="Invalid Request", not_found="Unknown User", status=400
-    )
+    user = require_row(db, User, spec, "user_id", "Invalid Request", "Unknown User", status=400)
     _require_admin_rights(call, user)
     if not spec.get("username"):
         raise KasmError("Username is not present", 400)
@@ -441,13 +439,7 @@ def delete_user(call: KasmCall) -> dict[str, Any]:
         raise KasmError("Invalid Request. 'force' option must be boolean")
     db = call.db
     user = require_row(
-        db,
-        User,
-        target(body, "target_user"),
-        "user_id",
-        missing=MISSING_COLON,
-        not_found="Unknown user ({value})",
-        status=400,
+        db, User, target(body, "target_user"), "user_id", MISSING_COLON, "Unknown user ({value})", status=400
     )
     _require_admin_rights(call, user)
     sessions = db.scalar(select(func.count()).select_from(Kasm).where(Kasm.user_id == user.user_id)) or 0
@@ -475,8 +467,8 @@ def logout_user(call: KasmCall) -> dict[str, Any]:
         User,
         spec,
         "user_id",
-        missing="Invalid Request: Missing required user_id",
-        not_found="Unknown user ({value})",
+        "Invalid Request: Missing required user_id",
+        "Unknown user ({value})",
         status=400,
     )
     call.db.execute(delete(SessionToken).where(SessionToken.user_id == user.user_id))
@@ -525,13 +517,7 @@ def update_user_attributes(call: KasmCall) -> dict[str, Any]:
     if not spec:
         raise KasmError("No target user attribute in request", 400)
     user = require_row(
-        call.db,
-        User,
-        spec,
-        "user_id",
-        missing="Missing required parameters",
-        not_found="Missing or invalid user",
-        status=400,
+        call.db, User, spec, "user_id", "Missing required parameters", "Missing or invalid user", status=400
     )
     _require_admin_rights(call, user)
     attributes = _attributes(call.db, user)

@@ -134,9 +134,9 @@ def update_zone(call: KasmCall) -> dict[str, Any]:
         Zone,
         spec,
         "zone_id",
-        missing=MISSING_DOT,
+        MISSING_DOT,
+        "Invalid Request. Zone does not exit by that id",
         invalid="Invalid Request. zone_id must be a uuid",
-        not_found="Invalid Request. Zone does not exit by that id",
     )
     if spec.get("zone_name"):
         name = truncated(spec["zone_name"], 255)
@@ -159,9 +159,9 @@ def delete_zone(call: KasmCall) -> dict[str, Any]:
         Zone,
         target(call.body, "target_zone"),
         "zone_id",
-        missing=MISSING_DOT,
+        MISSING_DOT,
+        "Zone ({value}) Does not Exist",
         invalid="Invalid Request: manager_id must be a uuid",
-        not_found="Zone ({value}) Does not Exist",
     )
     managers = len(_managers(zone).get("managers", []))
     if managers:
