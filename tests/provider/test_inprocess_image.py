@@ -349,3 +349,15 @@ def test_go_provider_documentation_examples_apply(provider_harness: Harness, exa
     assert h.changes(IMG, state, config) == {}
     h.delete(IMG, state)
     assert h.client.images.find(state["id"]) is None
+
+
+def test_update_of_an_image_deleted_since_the_plan_says_so(provider_harness: Harness) -> None:
+    h = provider_harness
+    config = h.config(IMG, name="kasmweb/vanishing:1")
+    state = h.create(IMG, config)
+    changed = {**config, "friendly_name": "Gone soon"}
+    planned = h.plan(IMG, state, changed).state
+    h.client.images.delete(state["id"])
+    with pytest.raises(ProviderError) as failed:
+        h.apply(IMG, state, planned, changed)
+    assert "Image not found" in failed.value.text and "plan again" in failed.value.text

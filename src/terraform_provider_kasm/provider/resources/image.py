@@ -506,6 +506,12 @@ def _kasm_error(e: kerr.KasmError, summary: str) -> DiagnosticError:
     return DiagnosticError(summary, detail, _attribute_of(e))
 
 
+def _gone(image_id: str) -> DiagnosticError:
+    return DiagnosticError(
+        "Image not found", f"The image {image_id} was deleted outside Terraform; plan again to re-create it."
+    )
+
+
 class ImageResource(Resource):
     type_name = "kasm_image"
     schema = SCHEMA
@@ -572,19 +578,13 @@ class ImageResource(Resource):
         with api_errors("Could not read the image"):
             current = data.image(image_id)
         if current is None:
-            raise DiagnosticError(
-                "Image not found",
-                f"The image {image_id} was deleted outside Terraform; plan again to re-create it.",
-            )
+            raise _gone(image_id)
         spec = _spec(plan, current.to_spec(), _desired_token(ctx, prior, plan))
         try:
             with data.writing():
                 image = data.client.images.update(image_id, spec)
         except kerr.NotFound as e:
-            raise DiagnosticError(
-                "Image not found",
-                f"The image {image_id} was deleted outside Terraform; plan again to re-create it.",
-            ) from e
+            raise _gone(image_id) from e
         except kerr.KasmError as e:
             raise _kasm_error(e, "Could not update the image") from e
         return {**image_state(image, plan), "id": image_id}
