@@ -113,3 +113,21 @@ def test_registry_permissions(kasm_server: KasmServer, tmp_path: Path) -> None:
     assert len(ok(kasm_server.post("get_registries", creds))["registries"]) == 1
     url = write_registry(tmp_path / "reg")
     assert error(kasm_server.post("create_registry", {**creds, "registry": url}), 401) == "Unauthorized"
+
+
+def test_channel_and_schema_override_are_kept(kasm_server: KasmServer, tmp_path: Path) -> None:
+    url = write_registry(tmp_path / "reg")
+    body = {"registry": url, "channel": "1.16.0", "override_schema": "1.0"}
+    created = ok(kasm_server.post("create_registry", body))["registry"]
+    assert (created["channel"], created["override_schema"]) == ("1.16.0", "1.0")
+    (listed,) = [
+        r for r in ok(kasm_server.post("get_registries"))["registries"] if r["registry_url"] == url + "/"
+    ]
+    assert (listed["channel"], listed["override_schema"]) == ("1.16.0", "1.0")
+    # Without them (Kasm 1.15's request) the registry has neither key, as 1.15 answers.
+    (seeded,) = [
+        r
+        for r in ok(kasm_server.post("get_registries"))["registries"]
+        if r["registry_url"] == DEFAULT_REGISTRY_URL
+    ]
+    assert not {"channel", "override_schema"} & set(seeded)

@@ -512,6 +512,7 @@ class Registry(Model):
     schema_version: str | None = _str()
     is_verified: bool = _bool()
     channel: str | None = _str()
+    override_schema: str | None = _str()
     config: dict[str, Any] = _obj()
     workspaces: tuple[dict[str, Any], ...] = fld((), parse=c.tuple_of_dicts)
     raw: dict[str, Any] = _raw()

@@ -41,15 +41,18 @@ class Registries(Area):
             )
         return found
 
-    def create(self, url: str) -> Registry:
+    def create(self, url: str, *, channel: str | None = None, override_schema: str | None = None) -> Registry:
         """Install the registry at ``url`` (``create_registry``; *Registries Create*). Kasm fetches
-        its list. Conflict if installed; looked up by URL before any retry."""
+        its list. Conflict if installed; looked up by URL before any retry. ``channel`` and
+        ``override_schema`` are sent only when given (newer Kasm reads them; 1.15 ignores them)."""
 
         def lookup() -> dict[str, Any] | None:
             found = next((r for r in self._list_json() if _same_url(r.get("registry_url"), url)), None)
             return {"registry": found} if found is not None else None
 
-        data = self._create("create_registry", {"registry": url}, what=f"Registry ({url})", lookup=lookup)
+        body: dict[str, Any] = {"registry": url}
+        body.update({k: v for k, v in (("channel", channel), ("override_schema", override_schema)) if v})
+        data = self._create("create_registry", body, what=f"Registry ({url})", lookup=lookup)
         return Registry.from_json(member("create_registry", data, "registry"))
 
     def refresh(self, registry_id: str) -> Registry | None:

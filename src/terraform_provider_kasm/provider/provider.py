@@ -25,6 +25,7 @@ from .context import KasmData, Unconfigured
 from .data_sources.groups import GroupDataSource, GroupsDataSource
 from .data_sources.image import ImageDataSource
 from .data_sources.images import ImagesDataSource
+from .data_sources.registries import RegistriesDataSource, RegistryImagesDataSource
 from .data_sources.users import UserDataSource, UsersDataSource
 from .data_sources.zones import ZonesDataSource
 from .resources.cast_config import CastConfigResource
@@ -33,6 +34,7 @@ from .resources.group_image import GroupImageResource
 from .resources.group_membership import GroupMembershipResource
 from .resources.group_setting import GroupSettingResource
 from .resources.image import ImageResource
+from .resources.registry import RegistryResource
 from .resources.session import SessionResource
 from .resources.staging_config import StagingConfigResource
 from .resources.user import UserResource
@@ -379,6 +381,7 @@ class KasmProvider(Provider):
         GroupMembershipResource,
         GroupSettingResource,
         ImageResource,
+        RegistryResource,
         SessionResource,
         StagingConfigResource,
         UserResource,
@@ -391,6 +394,8 @@ class KasmProvider(Provider):
         ImagesDataSource,
         UserDataSource,
         UsersDataSource,
+        RegistriesDataSource,
+        RegistryImagesDataSource,
         ZonesDataSource,
     )
 

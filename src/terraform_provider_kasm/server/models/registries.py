@@ -11,6 +11,8 @@ from .common import EMPTY_LIST, EMPTY_OBJECT, KasmRequest, RowOut
 
 class CreateRegistryRequest(KasmRequest):
     registry: str | None = None
+    channel: str | None = None
+    override_schema: str | None = None
 
 
 class RegistryIdRequest(KasmRequest):
@@ -29,6 +31,9 @@ class RegistryOut(RowOut):
     is_verified: bool
     workspaces: Annotated[list[dict[str, Any]], EMPTY_LIST]
     config: Annotated[dict[str, Any], EMPTY_OBJECT]
+    #: Only listed when given on create (newer Kasm clients send them).
+    channel: str | None = None
+    override_schema: str | None = None
 
 
 class GetRegistriesResponse(BaseModel):

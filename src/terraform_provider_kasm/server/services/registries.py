@@ -3,7 +3,8 @@
 Kasm installs a registry by fetching `<url>versions.txt` and `<url>1.0/list.json`. This server never
 goes on the network: it reads `file://` registries (a directory holding those two files) and refuses
 every other URL as Kasm refuses one it cannot fetch. The seeded official registry is pre-installed and
-refreshing it is a no-op.
+refreshing it is a no-op. `channel` and `override_schema`, which newer Kasm clients send with
+`create_registry` (1.15 ignores them), are stored and listed when given; no call changes them later.
 """
 
 from __future__ import annotations
@@ -38,11 +39,20 @@ ARCHITECTURES = ["amd64", "arm64"]
 NOT_A_REGISTRY = "This does not look like a valid registry."
 
 
+def registry_out(registry: Registry) -> dict[str, Any]:
+    """Kasm 1.15's registry object, plus `channel`/`override_schema` when they were given."""
+    out = RegistryOut.dump(registry)
+    for key in ("channel", "override_schema"):
+        if out.get(key) is None:
+            out.pop(key, None)
+    return out
+
+
 @endpoints.read_only([P.REGISTRIES_VIEW], KasmRequest, GetRegistriesResponse)
 def get_registries(call: KasmCall) -> dict[str, Any]:
     """The installed registries with their workspaces."""
     rows = call.db.scalars(select(Registry).order_by(Registry.registry_url))
-    return {"registries": [RegistryOut.dump(r) for r in rows], "architectures": list(ARCHITECTURES)}
+    return {"registries": [registry_out(r) for r in rows], "architectures": list(ARCHITECTURES)}
 
 
 def normalise_url(value: Any) -> str:
@@ -83,6 +93,10 @@ def fetch_registry(url: str) -> tuple[str, dict[str, Any], list[dict[str, Any]]]
     return SCHEMA_VERSION, config, listing["workspaces"]
 
 
+def _optional_text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _same_url(call: KasmCall, url: str) -> Registry | None:
     for registry in call.db.scalars(select(Registry)):
         if registry.registry_url.rstrip("/") == url.rstrip("/"):
@@ -98,6 +112,8 @@ def create_registry(call: KasmCall) -> dict[str, Any]:
         raise KasmError("This Registry has already been installed.")
     schema_version, config, workspaces = fetch_registry(url)
     registry = Registry(
+        channel=_optional_text(call.body.get("channel")),
+        override_schema=_optional_text(call.body.get("override_schema")),
         registry_url=url,
         do_auto_update=True,
         schema_version=schema_version,
@@ -107,7 +123,7 @@ def create_registry(call: KasmCall) -> dict[str, Any]:
     )
     call.db.add(registry)
     call.db.flush()
-    return {"registry": RegistryOut.dump(registry)}
+    return {"registry": registry_out(registry)}
 
 
 def _registry(call: KasmCall) -> Registry:
@@ -127,7 +143,7 @@ def update_registry(call: KasmCall) -> dict[str, Any]:
     registry = _registry(call)
     if urlparse(registry.registry_url).scheme == "file":
         registry.schema_version, registry.config, registry.workspaces = fetch_registry(registry.registry_url)
-    return {"registry": RegistryOut.dump(registry)}
+    return {"registry": registry_out(registry)}
 
 
 @endpoints.read_write([P.REGISTRIES_MODIFY], RegistryAutoUpdatesRequest, RegistryResponse)
@@ -137,7 +153,7 @@ def registry_auto_updates(call: KasmCall) -> dict[str, Any]:
     if not isinstance(call.body.get("auto_updates"), bool):
         raise KasmError("Invalid Request. Missing auto_updates")
     registry.do_auto_update = call.body["auto_updates"]
-    return {"registry": RegistryOut.dump(registry)}
+    return {"registry": registry_out(registry)}
 
 
 @endpoints.read_write([P.REGISTRIES_DELETE], RegistryIdRequest, Empty)
