@@ -10,6 +10,7 @@ from terraform_provider_kasm.server.permissions import Permission as P
 from terraform_provider_kasm.server.seed import ADMINISTRATORS_GROUP_ID, ALL_USERS_GROUP_ID
 
 from ..fixtures.kasm_server import KasmServer
+from .test_licenses import unsigned_key
 
 
 def create_group(server: KasmServer, name: str, priority: int = 100, **fields: Any) -> dict[str, Any]:
@@ -290,6 +291,9 @@ def test_group_settings(kasm_server: KasmServer) -> None:
         {"target_group": target, "target_setting": {"group_setting_id": "d" * 32, "value": "1"}},
     )
     assert missing.json() == {"error_message": "Group setting does not exist"}
+    # Kasm 1.15 answers an unknown group's settings with an empty object, not an error.
+    unknown = {"target_group": {"group_id": "e" * 32}}
+    assert kasm_server.post("get_settings_group", unknown).json() == {}
 
 
 def test_group_permissions(kasm_server: KasmServer) -> None:
@@ -385,3 +389,25 @@ def test_auto_add_local_users(kasm_server: KasmServer) -> None:
         "create_user", {"target_user": {"username": "ldap@example.com", "realm": "ldap"}}
     ).json()
     assert {g["name"] for g in ldap["user"]["groups"]} == {"All Users"}
+
+
+def test_licensed_settings_need_the_license_feature(kasm_server: KasmServer) -> None:
+    defaults = {s["name"]: s for s in kasm_server.post("get_settings_group", {}).json()["settings"]}
+    group = create_group(kasm_server, "Licensed")
+
+    def add(name: str, value: str) -> dict[str, Any]:
+        body = {
+            "target_group": {"group_id": group["group_id"]},
+            "target_setting": {"group_setting_id": defaults[name]["group_setting_id"], "value": value},
+        }
+        answer: dict[str, Any] = kasm_server.post("add_settings_group", body).json()
+        return answer
+
+    # Unlicensed (Community) deployments have the feature; a license without it takes it away.
+    key = unsigned_key(limit=10, license_type="Per Concurrent Kasm", features=["session_casting"])
+    assert "license" in kasm_server.post("add_license", {"license_key": key}).json()
+    assert add("allow_kasm_sharing", "true") == {
+        "error_message": "Access Denied. This setting is not licensed"
+    }
+    assert add("usage_limit", "") == {"error_message": "Access Denied. This setting is not licensed"}
+    assert add("allow_kasm_audio", "false")["setting"]["value"] == "false"

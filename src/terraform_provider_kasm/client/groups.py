@@ -178,10 +178,14 @@ class Groups(Area):
 
     def _settings_json(self, gid: str | None) -> builtins.list[Mapping[str, Any]]:
         data = self._call("get_settings_group", {"target_group": {"group_id": gid or ""}}, idempotent=True)
+        if gid is not None and "settings" not in data:
+            # Kasm 1.15 answers {} (no error) for a group that does not exist.
+            raise errors.NotFound("get_settings_group", 200, f"Group ({gid}) does not exist", kind="group")
         return members("get_settings_group", data, "settings")
 
     def settings(self, group_id: str | None = None) -> builtins.list[GroupSetting]:
-        """The group's own settings (``get_settings_group``; *Groups View*). Without a group: Kasm's
+        """The group's own settings (``get_settings_group``; *Groups View*); NotFound (kind "group")
+        for a group that does not exist. Without a group: Kasm's
         defaults (the All Users group's settings), the catalogue of setting names whose
         ``group_setting_id`` :meth:`add_setting` takes."""
         gid = convert.require_id(group_id, "group_id") if group_id is not None else None

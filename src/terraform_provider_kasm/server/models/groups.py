@@ -77,7 +77,8 @@ class GroupSettingOut(RowOut):
 
 
 class GroupSettingsResponse(BaseModel):
-    settings: list[GroupSettingOut]
+    # Absent (the answer is {}) for a group that does not exist, as in Kasm 1.15.
+    settings: list[GroupSettingOut] | None = None
 
 
 class GroupSettingResponse(BaseModel):

@@ -69,6 +69,7 @@ from .common import (
     target,
     text,
 )
+from .licenses import effective_license
 
 endpoints = EndpointGroup("groups")
 VIEW = [P.GROUPS_VIEW, P.GROUPS_VIEW_IFMEMBER, P.GROUPS_VIEW_SYSTEM]
@@ -373,6 +374,9 @@ def remove_images_group(call: KasmCall) -> dict[str, Any]:
 
 # --- group settings ---------------------------------------------------------------------------------
 
+#: Settings add_settings_group accepts only when the license has the feature of the same name.
+LICENSED_SETTINGS = frozenset({"allow_kasm_sharing", "inject_ssh_keys", "usage_limit"})
+
 
 def _settings_of(db: Session, group_id: str) -> list[GroupSetting]:
     query = select(GroupSetting).where(GroupSetting.group_id == group_id).order_by(GroupSetting.name)
@@ -389,7 +393,8 @@ def get_settings_group(call: KasmCall) -> dict[str, Any]:
         return {"settings": [GroupSettingOut.dump(s) for s in _settings_of(call.db, ALL_USERS_GROUP_ID)]}
     group = find_row(call.db, Group, group_value)
     if group is None:
-        raise KasmError("Group does not exist")
+        # Kasm 1.15 answers an unknown group with an empty object: no settings key, no error.
+        return {}
     if not can_view(call, group):
         raise KasmError("Unauthorized", 401)
     return {"settings": [GroupSettingOut.dump(s) for s in _settings_of(call.db, group.group_id)]}
@@ -444,6 +449,8 @@ def add_settings_group(call: KasmCall) -> dict[str, Any]:
     )
     if call.db.scalars(existing).first() is not None:
         raise KasmError("Group setting already exists")
+    if default.name in LICENSED_SETTINGS and default.name not in effective_license(call.db).features:
+        raise KasmError("Access Denied. This setting is not licensed")
     setting = GroupSetting(
         group_id=group.group_id,
         name=default.name,
