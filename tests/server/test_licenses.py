@@ -98,3 +98,30 @@ def test_license_raises_the_concurrent_limit(kasm_server: KasmServer) -> None:
     )
     status = ok(kasm_server.post("license_status"))["license"]["status"]
     assert (status["limit"], status["licensed"]) == (6, True)
+
+
+def test_add_license_rules_as_kasm(kasm_server: KasmServer) -> None:
+    """Kasm 1.15's process_key/addLicense: armour and whitespace ignored, a key once, one license type
+    and one sku at a time, and an activation key goes to the activation path."""
+    key = unsigned_key(limit=3, license_type="Per Concurrent Kasm", sku="A", iat=1_700_000_000)
+    wrapped = "-----BEGIN LICENSE KEY-----\n" + "\n".join(key[i : i + 20] for i in range(0, len(key), 20))
+    lic = ok(kasm_server.post("add_license", {"license_key": wrapped + "\n-----END LICENSE KEY-----\n"}))
+    assert lic["license"]["limit"] == 3 and lic["license"]["issued_at"] == "2023-11-14 22:13:20"
+    assert error(kasm_server.post("add_license", {"license_key": key})) == (
+        "Invalid License: License already registered."
+    )
+    other_type = unsigned_key(limit=3, license_type="Per Named User", sku="A")
+    assert error(kasm_server.post("add_license", {"license_key": other_type})) == (
+        "Invalid License: Error applying license type (Per Named User). Only one license type may be "
+        "registered at once."
+    )
+    other_sku = unsigned_key(limit=3, license_type="Per Concurrent Kasm", sku="B")
+    assert error(kasm_server.post("add_license", {"license_key": other_sku})) == (
+        "Invalid License: Error applying license sku (B). Only one license sku may be registered at once."
+    )
+    activation = unsigned_key(key_type="activation")
+    answer = kasm_server.post("add_license", {"license_key": activation})
+    assert answer.status_code == 200 and answer.json() == {
+        "error_message": "Missing license_server_url Setting"
+    }
+    assert len(ok(kasm_server.post("get_licenses"))["licenses"]) == 1

@@ -34,6 +34,7 @@ from .resources.group_image import GroupImageResource
 from .resources.group_membership import GroupMembershipResource
 from .resources.group_setting import GroupSettingResource
 from .resources.image import ImageResource
+from .resources.license import LicenseResource
 from .resources.registry import RegistryResource
 from .resources.session import SessionResource
 from .resources.staging_config import StagingConfigResource
@@ -381,6 +382,7 @@ class KasmProvider(Provider):
         GroupMembershipResource,
         GroupSettingResource,
         ImageResource,
+        LicenseResource,
         RegistryResource,
         SessionResource,
         StagingConfigResource,

@@ -97,9 +97,25 @@ def _timestamp(claims: dict[str, Any], name: str) -> datetime | None:
     return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
 
 
-def parse_license_key(key: str) -> dict[str, Any]:
-    """The license fields of an unsigned JWT; ValueError with Kasm-like text otherwise."""
-    parts = key.strip().split(".")
+_ARMOUR = (
+    "-----BEGIN LICENSE KEY-----",
+    "-----END LICENSE KEY-----",
+    "-----BEGIN ACTIVATION KEY-----",
+    "-----END ACTIVATION KEY-----",
+)
+
+
+def process_key(key: str) -> str:
+    """Kasm's ``process_key``: the key without its BEGIN/END lines and without any whitespace, so a
+    key pasted as Kasm's portal shows it (armoured, wrapped) is the same key."""
+    for marker in _ARMOUR:
+        key = key.replace(marker, "")
+    return "".join(key.split())
+
+
+def key_claims(key: str) -> dict[str, Any]:
+    """The claims of a (processed) key: unsigned JWTs only (see module docstring)."""
+    parts = key.split(".")
     if len(parts) != 3:
         raise ValueError("Not enough segments")
     try:
@@ -112,6 +128,12 @@ def parse_license_key(key: str) -> dict[str, Any]:
     if header.get("alg") != "none" or parts[2]:
         # A real Kasm key: signed with Kasm's private key, which this server cannot check.
         raise ValueError("Signature verification failed")
+    return claims
+
+
+def parse_license_key(key: str) -> dict[str, Any]:
+    """The license fields of an unsigned JWT; ValueError with Kasm-like text otherwise."""
+    claims = key_claims(key.strip())
     license_type = claims.get("license_type", PER_CONCURRENT_KASM)
     if license_type not in LICENSE_TYPES:
         raise ValueError(f"Unknown license_type ({license_type})")
@@ -145,14 +167,36 @@ def add_license(call: KasmCall) -> dict[str, Any]:
         raise KasmError("Invalid Request. Missing license_key")
     if not isinstance(key, str):
         raise KasmError("Invalid License: license_key must be a string")
+    key = process_key(key)
     try:
+        if key_claims(key).get("key_type") == "activation":
+            # Kasm 1.15 hands an activation key to its activation path (Kasm's license server).
+            return _activate(key)
         fields = parse_license_key(key)
+        _check_registrable(call, key, fields)
     except ValueError as exc:
         raise KasmError(f"Invalid License: {exc}") from exc
-    lic = License(license_key=key.strip(), is_verified=False, **fields)
+    lic = License(license_key=key, is_verified=False, **fields)
     call.db.add(lic)
     call.db.flush()
     return {"license": LicenseOut.dump(lic)}
+
+
+def _check_registrable(call: KasmCall, key: str, fields: dict[str, Any]) -> None:
+    """Kasm's addLicense rules: a key once, and one license type and one sku at a time. (Kasm also
+    requires the key's installation_id to be this installation's; this server has none.)"""
+    installed = list(call.db.scalars(select(License)))
+    if any(lic.license_key == key for lic in installed):
+        raise ValueError("License already registered.")
+    if any(lic.license_type != fields["license_type"] for lic in installed):
+        raise ValueError(
+            f"Error applying license type ({fields['license_type']}). Only one license type may be "
+            "registered at once."
+        )
+    if any(lic.sku != fields["sku"] for lic in installed):
+        raise ValueError(
+            f"Error applying license sku ({fields['sku']}). Only one license sku may be registered at once."
+        )
 
 
 @endpoints.read_write([P.LICENSES_DELETE], DeleteLicenseRequest, Empty)
@@ -176,7 +220,13 @@ def activate(call: KasmCall) -> dict[str, Any]:
     """Activation asks Kasm's license server; this offline server has no `license_server_url`."""
     if not call.body.get("activation_key"):
         raise KasmError("Invalid Request. Missing activation_key", 400)
-    raise KasmError("Missing license_server_url Setting", 400)
+    return _activate(call.body["activation_key"], status=400)
+
+
+def _activate(activation_key: str, *, status: int = 200) -> dict[str, Any]:
+    """Kasm's ``_activate``: it needs the ``license_server_url`` setting (Kasm's license server on the
+    internet), which this offline server does not have. ``status`` 400 for the public ``activate``."""
+    raise KasmError("Missing license_server_url Setting", status)
 
 
 @endpoints.read_only([P.USER], KasmRequest, LicenseStatusResponse)
