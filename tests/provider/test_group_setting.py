@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from terraform_provider_kasm.client import KasmClient
+from terraform_provider_kasm.provider.context import ALL_USERS_GROUP_ID
 from tests.fixtures.terraform import Terraform, step
 
 pytestmark = pytest.mark.terraform
@@ -31,6 +32,13 @@ resource "kasm_group_setting" "expiry" {{
   group_id = kasm_group.g.id
   name     = "keepalive_expiration"
   value    = {expiry}
+}}
+
+# A default: All Users' own setting, changed in place and restored on destroy.
+resource "kasm_group_setting" "default_limit" {{
+  group_id = "{ALL_USERS_GROUP_ID}"
+  name     = "max_kasms_per_user"
+  value    = 4
 }}
 
 resource "kasm_group_setting" "metadata" {{
@@ -60,6 +68,7 @@ def test_lifecycle(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -
             True,
             "bool",
         )
+        assert values(kasm_client, ALL_USERS_GROUP_ID)["max_kasms_per_user"] == "4"
         tf.assert_no_changes()
 
     with step("update in place"):
@@ -113,3 +122,5 @@ def test_lifecycle(kasm_tf: Callable[..., Terraform], kasm_client: KasmClient) -
         assert set(values(kasm_client, group_id)) == {"metadata"}
         tf.destroy()
         assert kasm_client.groups.find(group_id) is None
+        # All Users' setting is back to the value it had before Terraform changed it.
+        assert values(kasm_client, ALL_USERS_GROUP_ID)["max_kasms_per_user"] == "2"
