@@ -103,18 +103,25 @@ def test_create_update_rename_and_destroy(tf: TF, client: KasmClient) -> None:
         assert client.users.find(values["id"]) is None
 
 
-def test_groups_not_configured_reports_non_system_groups(tf: TF, client: KasmClient) -> None:
+def test_groups_not_configured_leaves_memberships_alone(tf: TF, client: KasmClient) -> None:
     t = tf(user_hcl(username='"reporter"', password='"Password123!"'))
     t.apply()
     values = t.resource_values("kasm_user.u")
-    assert values["groups"] == []
-    # A membership made elsewhere (Administrators is a system group: it is not reported).
+    assert values["groups"] == [] and values["authorized_images"] == []
+    # Memberships made elsewhere (kasm_group_membership, or by hand) are not this resource's: no drift.
     extra = client.groups.create("Extra", priority=30)
     client.groups.add_user(extra.group_id, values["id"])
     client.groups.add_user(ADMINISTRATORS_GROUP_ID, values["id"])
+    t.assert_no_drift()
     t.assert_no_changes()
-    t.refresh()
-    assert t.resource_values("kasm_user.u")["groups"] == [extra.group_id]
+    # An update of another attribute keeps them.
+    t.write(user_hcl(username='"reporter"', password='"Password123!"', first_name='"Rita"'))
+    t.apply()
+    assert {g.group_id for g in client.users.get(values["id"]).groups} >= {
+        extra.group_id,
+        ADMINISTRATORS_GROUP_ID,
+    }
+    assert t.resource_values("kasm_user.u")["groups"] == []
 
 
 def test_import_by_id_and_username_then_empty_plan(tf: TF, client: KasmClient) -> None:

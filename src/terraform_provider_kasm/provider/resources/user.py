@@ -6,13 +6,16 @@ Rules (see DESIGN.md, "Provider"):
   it matches case-insensitively. A rename is done in place (``update_user``).
 * ``password`` is never read back (null after import). ``password_wo`` is its write-only twin
   (Terraform >= 1.11), sent on create and whenever ``password_wo_version`` changes.
-* ``groups`` holds group ids or names. Configured, it is authoritative over the user's
-  non-system groups; the system groups (All Users, Administrators) are never removed and show up only
-  when listed. Not configured, it reports the user's non-system groups. An update changes
-  memberships only when ``groups`` changed between prior state and plan, and then only by that
-  difference (``ignore_changes = [groups]`` beside ``kasm_group_membership`` means hands off).
-* ``authorized_images``: the enabled images authorised for any of the user's groups (system groups
-  included) - Kasm grants images only through groups.
+* ``groups`` holds group ids or names. A non-empty set is authoritative over the user's non-system
+  groups (refreshed from Kasm, extras removed); the system groups (All Users, Administrators) are
+  never removed and show up only when listed. Empty or not set, the resource leaves memberships to
+  ``kasm_group_membership`` and reads them as ``[]``: the value never changes because of another
+  resource, so the first refresh after an apply is quiet. After an import the user's groups are read
+  (as for a set value). An update changes memberships only when ``groups`` changed between prior
+  state and plan, and then only by that difference (``ignore_changes = [groups]`` means hands off).
+* ``authorized_images``: with managed groups, the enabled images authorised for any of the user's
+  groups (system groups included) - Kasm grants images only through groups; with unmanaged groups
+  ``[]`` (the ``kasm_user`` data source reports it either way).
 * Create is atomic: if anything after ``create_user`` fails the user is deleted again.
 """
 
@@ -181,11 +184,14 @@ class UserResource(Resource):
                 optional=True,
                 computed=True,
                 description=(
-                    "Ids or names of the groups the user is in. When set, it is authoritative over the "
-                    "user's non-system groups (others are removed); the system groups All Users and "
-                    "Administrators are never removed and appear only if listed. When not set, it reports "
-                    "the user's non-system groups. Do not combine a set value with kasm_group_membership "
-                    "for the same user unless `lifecycle { ignore_changes = [groups] }`."
+                    "Ids or names of the groups the user is in. A non-empty set is authoritative over the "
+                    "user's non-system groups (refreshed from Kasm; others are removed); the system groups "
+                    "All Users and Administrators are never removed and appear only if listed. Empty "
+                    "(`[]`) or not set, this resource leaves the user's memberships alone "
+                    "(`kasm_group_membership` manages them) and it reads as `[]`, so memberships made by "
+                    "other resources never show as a change. After an import it holds the user's "
+                    "non-system groups. Do not combine a non-empty value with kasm_group_membership for "
+                    "the same user unless `lifecycle { ignore_changes = [groups] }`."
                 ),
             ),
             "attributes": s.Attribute(
@@ -212,8 +218,10 @@ class UserResource(Resource):
                 computed=True,
                 description=(
                     "Ids of the enabled images the user may launch: those authorised for any of the "
-                    "user's groups (All Users included). Read from Kasm; it cannot be set, since Kasm "
-                    "grants images only through groups (kasm_group_image)."
+                    "user's groups (All Users included), when `groups` is managed here (non-empty); `[]` "
+                    "when it is not (the `kasm_user` data source reports it in every case). Read from "
+                    "Kasm; it cannot be set, since Kasm grants images only through groups "
+                    "(kasm_group_image)."
                 ),
                 validators=[
                     s.FuncValidator(
@@ -499,13 +507,17 @@ class UserResource(Resource):
         username = prior.get("username")
         if not isinstance(username, str) or _username_key(username) != user.username:
             username = user.username
+        groups = prior.get("groups")
+        # Managed: a non-empty set, or None right after an import (read what the user has). Unmanaged
+        # ([] or unknown, i.e. not configured) reads as [] whatever other resources do.
+        managed = groups is None or (isinstance(groups, list) and bool(groups))
         state: dict[str, Any] = {
             "id": user.user_id,
             "username": username,
             "locked": user.locked,
             "disabled": user.disabled,
-            "groups": self._group_spellings(data, user, prior.get("groups")),
-            "authorized_images": sorted(self._authorized_images(data, user)),
+            "groups": self._group_spellings(data, user, groups) if managed else [],
+            "authorized_images": sorted(self._authorized_images(data, user)) if managed else [],
         }
         for name in _PROFILE_FIELDS:
             state[name] = _keep_spelling(prior.get(name), getattr(user, name))
