@@ -186,25 +186,14 @@ def seed(database: Database, settings: ServerSettings) -> SeedResult:
 
 def _seed_catalogue(db: Session) -> None:
     now = utcnow()
-    all_users = Group(
-        group_id=ALL_USERS_GROUP_ID,
-        name="All Users",
-        is_system=True,
-        description="The default group for every user.",
-        priority=4095,
-        program_data={},
-        group_metadata={},
+    system_groups = [
+        (ALL_USERS_GROUP_ID, "All Users", "The default group for every user.", 4095),
+        (ADMINISTRATORS_GROUP_ID, "Administrators", "Administrators of the deployment (Global Admin).", 1),
+    ]
+    db.add_all(
+        Group(group_id=group_id, name=name, is_system=True, description=description, priority=priority)
+        for group_id, name, description, priority in system_groups
     )
-    admins = Group(
-        group_id=ADMINISTRATORS_GROUP_ID,
-        name="Administrators",
-        is_system=True,
-        description="Administrators of the deployment (Global Admin).",
-        priority=1,
-        program_data={},
-        group_metadata={},
-    )
-    db.add_all([all_users, admins])
     db.flush()
     db.add_all(
         [

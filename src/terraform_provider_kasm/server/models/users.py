@@ -118,7 +118,9 @@ class LoginResponse(BaseModel):
     url: str
 
 
-class NewUser(OpenModel):
+class UserFields(OpenModel):
+    """What `create_user` and `update_user` both take."""
+
     username: str
     password: str | None = None
     first_name: str | None = None
@@ -130,18 +132,14 @@ class NewUser(OpenModel):
     disabled: bool | None = None
     realm: str | None = None
     program_id: str | None = None
+
+
+class NewUser(UserFields):
     company_id: str | None = None
 
 
-class UserUpdate(OpenModel):
+class UserUpdate(UserFields):
     user_id: str
-    username: str
-    password: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    phone: str | None = None
-    organization: str | None = None
-    notes: str | None = None
     city: str | None = None
     state: str | None = None
     country: str | None = None
@@ -149,9 +147,6 @@ class UserUpdate(OpenModel):
     custom_attribute_1: str | None = None
     custom_attribute_2: str | None = None
     custom_attribute_3: str | None = None
-    realm: str | None = None
-    locked: bool | None = None
-    disabled: bool | None = None
     force_password_reset: bool | None = None
     status: str | None = None
 

@@ -7,6 +7,7 @@ documented `add_user_group`/`remove_user_group` and the permission calls answer 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, delete, func, select
@@ -87,20 +88,40 @@ def _is_member(db: Session, user: User | None, group: Group) -> bool:
     return db.scalars(query).first() is not None
 
 
-def can_view(call: KasmCall, group: Group) -> bool:
+def _may(
+    call: KasmCall, group: Group, system: Permission, any_group: Permission, if_member: Permission
+) -> bool:
+    """System groups need the `…_SYSTEM` permission; others the plain one, or `…_IFMEMBER` and membership."""
     if group.is_system:
-        return call.can(Permission.GROUPS_VIEW_SYSTEM)
-    if call.can(Permission.GROUPS_VIEW):
+        return call.can(system)
+    if call.can(any_group):
         return True
-    return call.can(Permission.GROUPS_VIEW_IFMEMBER) and _is_member(call.db, call.user, group)
+    return call.can(if_member) and _is_member(call.db, call.user, group)
+
+
+def can_view(call: KasmCall, group: Group) -> bool:
+    return _may(call, group, P.GROUPS_VIEW_SYSTEM, P.GROUPS_VIEW, P.GROUPS_VIEW_IFMEMBER)
 
 
 def can_modify(call: KasmCall, group: Group) -> bool:
-    if group.is_system:
-        return call.can(Permission.GROUPS_MODIFY_SYSTEM)
-    if call.can(Permission.GROUPS_MODIFY):
-        return True
-    return call.can(Permission.GROUPS_MODIFY_IFMEMBER) and _is_member(call.db, call.user, group)
+    return _may(call, group, P.GROUPS_MODIFY_SYSTEM, P.GROUPS_MODIFY, P.GROUPS_MODIFY_IFMEMBER)
+
+
+def _target_group(
+    call: KasmCall,
+    missing: str,
+    not_found: str,
+    allowed: Callable[[KasmCall, Group], bool] | None = None,
+    *,
+    invalid: str | None = None,
+    denied: str = "Unauthorized",
+) -> Group:
+    """`target_group`'s group (`require_row`), which the key must then be `allowed` to see or change."""
+    spec = target(call.body, "target_group")
+    group = require_row(call.db, Group, spec, "group_id", missing, not_found, invalid=invalid)
+    if allowed is not None and not allowed(call, group):
+        raise KasmError(denied, 401)
+    return group
 
 
 # --- output -----------------------------------------------------------------------------------------
@@ -161,18 +182,15 @@ def create_group(call: KasmCall) -> dict[str, Any]:
 @endpoints.read_write(MODIFY, UpdateGroupRequest, GroupResponse)
 def update_group(call: KasmCall) -> dict[str, Any]:
     """Update a group (only the fields given)."""
-    spec = target(call.body, "target_group")
-    group = require_row(
-        call.db,
-        Group,
-        spec,
-        "group_id",
+    group = _target_group(
+        call,
         MISSING_DOT,
         "Invalid Request. group does not exit by that id",
+        can_modify,
         invalid="Invalid Request. group_id must be a uuid",
+        denied="User not authorized to modify the target group.",
     )
-    if not can_modify(call, group):
-        raise KasmError("User not authorized to modify the target group.", 401)
+    spec = target(call.body, "target_group")
     # Only the fields given (not null) change; 1.15 checks neither the name nor the priority here.
     if spec.get("name") is not None:
         group.name = text(spec["name"], 255) or ""
@@ -192,14 +210,7 @@ def delete_group(call: KasmCall) -> dict[str, Any]:
     force = call.body.get("force", False)
     if not isinstance(force, bool):
         raise KasmError("Invalid Request. 'force' option must be boolean")
-    group = require_row(
-        call.db,
-        Group,
-        target(call.body, "target_group"),
-        "group_id",
-        MISSING_COLON,
-        "Group {value} does not exist",
-    )
+    group = _target_group(call, MISSING_COLON, "Group {value} does not exist")
     if group.is_system:
         raise KasmError(f"Group ({group.name}) is a protected group and cannot be deleted")
     casts = list(
@@ -271,16 +282,7 @@ def remove_user_group(call: KasmCall) -> dict[str, Any]:
 @endpoints.read_only(VIEW, GetUsersGroupRequest, GetUsersGroupResponse)
 def get_users_group(call: KasmCall) -> dict[str, Any]:
     """A group's members (`name` is the username)."""
-    group = require_row(
-        call.db,
-        Group,
-        target(call.body, "target_group"),
-        "group_id",
-        MISSING_COLON,
-        "Invalid Group ID ({value})",
-    )
-    if not can_view(call, group):
-        raise KasmError("Unauthorized", 401)
+    group = _target_group(call, MISSING_COLON, "Invalid Group ID ({value})", can_view)
     query: Select[User] = (
         select(User)
         .join(UserGroup, UserGroup.user_id == User.user_id)
@@ -309,16 +311,7 @@ def get_users_group(call: KasmCall) -> dict[str, Any]:
 @endpoints.read_only(VIEW, TargetGroupRequest, GetImagesGroupResponse)
 def get_images_group(call: KasmCall) -> dict[str, Any]:
     """The images a group's members may launch."""
-    group = require_row(
-        call.db,
-        Group,
-        target(call.body, "target_group"),
-        "group_id",
-        "Invalid Request: Missing group id",
-        "Request group does not exist",
-    )
-    if not can_view(call, group):
-        raise KasmError("Unauthorized", 401)
+    group = _target_group(call, "Invalid Request: Missing group id", "Request group does not exist", can_view)
     links = call.db.scalars(
         select(GroupImage)
         .join(Image, Image.image_id == GroupImage.image_id)

@@ -194,34 +194,40 @@ def exec_command_kasm(call: KasmCall) -> dict[str, Any]:
     return {"kasm": session_out(call.db, kasm, call.host, now), "current_time": kasm_time(now)}
 
 
+def _done(verb: str) -> str:
+    return f"{verb}ped" if verb == "stop" else f"{verb}d"
+
+
 def _lifecycle_target(call: KasmCall, verb: str, setting: str) -> tuple[Kasm, State, bool]:
     """The session for stop/pause/resume after Kasm's ownership, type and group-setting checks."""
     kasm, admin = target_session(call, f"Unauthorized attempt to {verb} session", P.SESSIONS_MODIFY)
     if kasm.image.image_type != "Container":
-        raise KasmError(f"Only Container based sessions can be {verb}{'ped' if verb == 'stop' else 'd'}")
+        raise KasmError(f"Only Container based sessions can be {_done(verb)}")
     if setting and not admin and not setting_bool(call.db, kasm.user_id, setting):
         raise KasmError(f"User is not authorized to issue a {verb} request")
     return kasm, settle(kasm, utcnow()), admin
 
 
+def _stop_or_pause(call: KasmCall, verb: str, valid: tuple[str, ...], phase: str, end: str) -> dict[str, Any]:
+    kasm, state, _admin = _lifecycle_target(call, verb, f"allow_kasm_{verb}")
+    if state.status not in valid:
+        raise KasmError(f"Session is not in a valid state to be {_done(verb)}")
+    begin(
+        kasm, phase, end, utcnow(), call.settings.session_start_seconds, f"{phase.capitalize()} the session"
+    )
+    return {}
+
+
 @endpoints.read_write([P.USER], KasmIdRequest, Empty)
 def stop_kasm(call: KasmCall) -> dict[str, Any]:
     """Stop a running or paused container session (group setting `allow_kasm_stop`)."""
-    kasm, state, _admin = _lifecycle_target(call, "stop", "allow_kasm_stop")
-    if state.status not in ("running", "paused"):
-        raise KasmError("Session is not in a valid state to be stopped")
-    begin(kasm, "stopping", "stopped", utcnow(), call.settings.session_start_seconds, "Stopping the session")
-    return {}
+    return _stop_or_pause(call, "stop", ("running", "paused"), "stopping", "stopped")
 
 
 @endpoints.read_write([P.USER], KasmIdRequest, Empty)
 def pause_kasm(call: KasmCall) -> dict[str, Any]:
     """Pause a running container session (group setting `allow_kasm_pause`)."""
-    kasm, state, _admin = _lifecycle_target(call, "pause", "allow_kasm_pause")
-    if state.status != "running":
-        raise KasmError("Session is not in a valid state to be paused")
-    begin(kasm, "pausing", "paused", utcnow(), call.settings.session_start_seconds, "Pausing the session")
-    return {}
+    return _stop_or_pause(call, "pause", ("running",), "pausing", "paused")
 
 
 @endpoints.read_write([P.USER], KasmIdRequest, Empty)

@@ -57,6 +57,14 @@ from .group_settings import setting_bool
 endpoints = EndpointGroup("users")
 
 SESSION_LIFETIME_SECONDS = 86400
+# A user's text columns as Kasm stores them: (length, stripped); create_user takes the first five.
+TEXT_FIELDS = {
+    **dict.fromkeys(("first_name", "last_name", "phone", "organization"), (64, True)),
+    "notes": (10_000, False),
+    **dict.fromkeys(("city", "state", "country", "email"), (255, False)),
+    **dict.fromkeys(("custom_attribute_1", "custom_attribute_2", "custom_attribute_3"), (255, False)),
+}
+CREATE_TEXT_FIELDS = ("first_name", "last_name", "phone", "organization", "notes")
 SPECIAL_CHARACTERS = set(" !#@$%&'()*+,-./[\\]^_`{|}~\"")
 SORTABLE = {
     "username": User.username,
@@ -73,6 +81,11 @@ SORTABLE = {
 
 
 # --- shared helpers (the groups and sessions areas use these too) ----------------------------------
+
+
+def _user_text(value: Any, key: str) -> str | None:
+    length, strip = TEXT_FIELDS[key]
+    return text(value, length, strip=strip)
 
 
 def normalise_username(value: Any) -> str:
@@ -234,17 +247,14 @@ def create_user(call: KasmCall) -> dict[str, Any]:
     realm = spec.get("realm") or "local"
     if not isinstance(realm, str):
         raise KasmCrash("realm is not a string")
+    texts: dict[str, Any] = {key: _user_text(spec.get(key), key) for key in CREATE_TEXT_FIELDS}
     try:
         user = create_user_record(
             db,
             username,
             password or None,
             realm=realm,
-            first_name=text(spec.get("first_name"), 64, strip=True),
-            last_name=text(spec.get("last_name"), 64, strip=True),
-            phone=text(spec.get("phone"), 64, strip=True),
-            organization=text(spec.get("organization"), 64, strip=True),
-            notes=text(spec.get("notes"), 10_000),
+            **texts,
             locked=bool(spec.get("locked")),
             disabled=bool(spec.get("disabled")),
             program_id=program_id,
@@ -381,23 +391,9 @@ def update_user(call: KasmCall) -> dict[str, Any]:
     if status is not None and status not in ("active", "inactive"):
         raise KasmError(f"Invalid Status ({status})", 400)
     user.username = normalise_username(spec["username"])
-    for key in ("first_name", "last_name", "phone", "organization"):
+    for key in TEXT_FIELDS:
         if spec.get(key) is not None:
-            setattr(user, key, text(spec[key], 64, strip=True))
-    for key in ("notes",):
-        if spec.get(key) is not None:
-            user.notes = text(spec[key], 10_000)
-    for key in (
-        "city",
-        "state",
-        "country",
-        "email",
-        "custom_attribute_1",
-        "custom_attribute_2",
-        "custom_attribute_3",
-    ):
-        if spec.get(key) is not None:
-            setattr(user, key, text(spec[key], 255))
+            setattr(user, key, _user_text(spec[key], key))
     if spec.get("realm") is not None:
         user.realm = text(spec["realm"], 32) or "local"
     if spec.get("locked") is True:
