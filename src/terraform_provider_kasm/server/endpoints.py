@@ -31,7 +31,7 @@ from .errors import KasmError
 # `hash_secret` re-exported: the test fixtures add API keys with it.
 from .hashing import hash_secret as hash_secret
 from .hashing import secret_matches
-from .ids import parse_id
+from .ids import find_row
 from .permissions import Permission, any_authorized, is_authorized
 from .settings import ServerSettings
 from .storage.db import CacheView
@@ -225,13 +225,11 @@ def authenticate(
     if "user_id" in body:
         if not is_authorized(permissions, Permission.USERS_AUTH_SESSION):
             raise KasmError(f"API Key ({api.name}) is not authorized to impersonate a user.", 401)
-        user_id = parse_id(body["user_id"])
-        call.user = db.get(User, user_id) if user_id else None
+        call.user = find_row(db, User, body["user_id"])
         if call.user is None:
             raise KasmError(f"Invalid user_id ({body['user_id']})", 400)
     if "kasm_id" in body:
-        kasm_id = parse_id(body["kasm_id"])
-        call.kasm = db.get(Kasm, kasm_id) if kasm_id else None
+        call.kasm = find_row(db, Kasm, body["kasm_id"])
         if call.kasm is None:
             raise KasmError(f"Invalid kasm_id ({body['kasm_id']})", 400)
     if not any_authorized(permissions, endpoint.actions):

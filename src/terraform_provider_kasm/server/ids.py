@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+R = TypeVar("R")
 
 
 def parse_id(value: Any) -> str | None:
@@ -18,3 +22,9 @@ def parse_id(value: Any) -> str | None:
 
 def dashed(hex_id: str) -> str:
     return str(uuid.UUID(hex_id))
+
+
+def find_row(db: Session, table: type[R], value: Any) -> R | None:
+    """The row whose id `value` is (either form); None when it is not a uuid or there is no such row."""
+    row_id = parse_id(value)
+    return db.get(table, row_id) if row_id else None

@@ -1,5 +1,5 @@
 """The API areas: each `services/<area>.py` registers its calls on its handlers (`endpoints = EndpointGroup(...)`
-and one `@endpoints.endpoint(...)` per Kasm call). Add new areas to `AREAS`."""
+and one `@endpoints.read_only(...)`/`read_write(...)` per Kasm call). Add new areas to `AREAS`."""
 
 from __future__ import annotations
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import KasmCrash, KasmError
+from ..ids import find_row as find_row
 from ..ids import parse_id
 from ..models.common import kasm_time as kasm_time
 
@@ -104,12 +105,6 @@ def insert_unique(db: Session, row: object, duplicate: KasmError) -> None:
         raise duplicate from exc
 
 
-def find_row(db: Session, table: type[R], value: Any) -> R | None:
-    """The row whose id `value` is (hex or dashed); None when it is not a uuid or there is no such row."""
-    row_id = parse_id(value)
-    return db.get(table, row_id) if row_id else None
-
-
 def require_row(
     db: Session,
     table: type[R],
@@ -142,3 +137,10 @@ def reference(db: Session, table: type, value: Any, key: str) -> str:
     if row_id is None or db.get(table, row_id) is None:
         raise KasmError(f"Invalid Request. Invalid {key} ({value})", 400)
     return row_id
+
+
+def assign(row: object, spec: Mapping[str, Any], keys: Iterable[str], convert: Callable[[Any], Any]) -> None:
+    """`row.<key> = convert(spec[key])` for each of `keys` sent and not null (Kasm's partial updates)."""
+    for key in keys:
+        if spec.get(key) is not None:
+            setattr(row, key, convert(spec[key]))

@@ -51,7 +51,7 @@ from ..storage.tables import (
     UserGroup,
     utcnow,
 )
-from .common import MISSING_COLON, as_int, require_row, target, text
+from .common import MISSING_COLON, as_int, assign, find_row, require_row, target, text
 from .group_settings import setting_bool
 
 endpoints = EndpointGroup("users")
@@ -66,18 +66,9 @@ TEXT_FIELDS = {
 }
 CREATE_TEXT_FIELDS = ("first_name", "last_name", "phone", "organization", "notes")
 SPECIAL_CHARACTERS = set(" !#@$%&'()*+,-./[\\]^_`{|}~\"")
-SORTABLE = {
-    "username": User.username,
-    "created": User.created,
-    "locked": User.locked,
-    "disabled": User.disabled,
-    "last_session": User.last_session,
-    "first_name": User.first_name,
-    "last_name": User.last_name,
-    "realm": User.realm,
-    "organization": User.organization,
-    "phone": User.phone,
-}
+# The columns get_users sorts by (`sort_by`).
+SORTABLE_NAMES = "username created locked disabled last_session first_name last_name realm organization phone"
+SORTABLE = {name: getattr(User, name) for name in SORTABLE_NAMES.split()}
 
 
 # --- shared helpers (the groups and sessions areas use these too) ----------------------------------
@@ -97,8 +88,7 @@ def normalise_username(value: Any) -> str:
 def find_user(db: Session, spec: dict[str, Any]) -> User | None:
     """By `user_id` when given (a non-uuid finds nothing), else by username (lower-cased)."""
     if spec.get("user_id") is not None:
-        user_id = parse_id(spec["user_id"])
-        return db.get(User, user_id) if user_id else None
+        return find_row(db, User, spec["user_id"])
     if isinstance(spec.get("username"), str):
         return db.scalar(select(User).where(User.username == spec["username"].strip().lower()))
     return None
@@ -528,16 +518,14 @@ def update_user_attributes(call: KasmCall) -> dict[str, Any]:
         attributes.default_image = None if value in (None, "") else parse_id(value)
         if value not in (None, "") and attributes.default_image is None:
             raise KasmCrash("default_image is not a uuid")
-    for key in ("show_tips", "toggle_control_panel", "chat_sfx"):
-        if key in spec and spec[key] is not None:
-            setattr(attributes, key, bool(spec[key]))
+    assign(attributes, spec, ("show_tips", "toggle_control_panel", "chat_sfx"), bool)
     if "auto_login_kasm" in spec:
         attributes.auto_login_kasm = (
             None if spec["auto_login_kasm"] is None else bool(spec["auto_login_kasm"])
         )
-    for key in ("theme", "preferred_language", "preferred_timezone"):
-        if key in spec and spec[key] is not None:
-            setattr(attributes, key, text(spec[key], 64))
+    assign(
+        attributes, spec, ("theme", "preferred_language", "preferred_timezone"), lambda value: text(value, 64)
+    )
     call.db.flush()
     return {}
 

@@ -28,7 +28,7 @@ from ..models.zones import (
 )
 from ..permissions import Permission as P
 from ..storage.tables import Kasm, Zone
-from .common import MISSING_DOT, as_int, require_row, target, truncated
+from .common import MISSING_DOT, as_int, assign, require_row, target, truncated
 
 endpoints = EndpointGroup("zones")
 
@@ -92,12 +92,8 @@ def _servers(zone: Zone, sessions: int) -> int:
 
 
 def _apply(zone: Zone, spec: dict[str, Any]) -> None:
-    for key in TEXT_FIELDS:
-        if spec.get(key) is not None:
-            setattr(zone, key, truncated(spec[key], 255))
-    for key in BOOL_FIELDS:
-        if spec.get(key) is not None:
-            setattr(zone, key, bool(spec[key]))
+    assign(zone, spec, TEXT_FIELDS, lambda value: truncated(value, 255))
+    assign(zone, spec, BOOL_FIELDS, bool)
     if spec.get("proxy_port") is not None:
         zone.proxy_port = as_int(spec["proxy_port"])
 
