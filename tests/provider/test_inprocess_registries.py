@@ -87,10 +87,8 @@ def test_url_channel_schema_changes_replace(
     state = h.create(R, config)
     planned = h.plan(R, h.read(R, state), {**config, field: value})
     assert planned.requires_replace == [field]
-    # Another spelling (a trailing "/") is recorded in place, without a replacement.
-    respelled = h.update(R, state, {**config, "url": url.rstrip("/")})
-    assert (respelled["id"], respelled["url"]) == (state["id"], url.rstrip("/"))
-    assert h.changes(R, respelled, {**config, "url": url.rstrip("/")}) == {}
+    # Another spelling (a trailing "/" more or less) is no change at all.
+    assert h.changes(R, state, {**config, "url": url.rstrip("/")}) == {}
 
 
 def test_do_auto_update_in_place(provider_harness: Harness, tmp_path: Path) -> None:
@@ -234,3 +232,15 @@ def test_registries_data_source(provider_harness: Harness, tmp_path: Path) -> No
         True,
     )
     assert by_url["https://registry.kasmweb.com/"]["channel"] is None
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [("nope", "Invalid import ID"), ("url:https://nowhere.example.com/", "Registry not found")],
+)
+def test_import_errors(provider_harness: Harness, bad: str, message: str) -> None:
+    with pytest.raises(ProviderError) as failed:
+        provider_harness.import_(R, bad)
+    assert message in failed.value.text
+    if message == "Registry not found":
+        assert "no registry installed from 'https://nowhere.example.com/'" in failed.value.text

@@ -109,3 +109,14 @@ def test_zones_data_source(provider_harness: Harness, brief: bool | None) -> Non
     assert default["managers"] == ["kasm-manager.local"]
     assert default["servers"] == ([] if brief else ["kasm-agent.local"])
     assert default["num_kasms"] == 0 and default["available_cores"] > 0
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"), [("nope", "Invalid import ID"), ("name:Default", "Zone not found")]
+)
+def test_zone_import_errors(provider_harness: Harness, bad: str, message: str) -> None:
+    with pytest.raises(ProviderError) as failed:
+        provider_harness.import_(Z, bad)
+    assert message in failed.value.text
+    if message == "Zone not found":
+        assert "no zone named 'Default' (exact, case-sensitive)" in failed.value.text

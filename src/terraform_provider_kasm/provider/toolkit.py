@@ -6,7 +6,8 @@ is its own (DESIGN.md, "How to add an object type").
   names what Kasm has (``" John"`` vs ``"John"``, a dashed vs a plain id).
 * :func:`json_string` / :func:`keep_json`: a JSON document held as a string attribute (Terraform's
   ``jsonencode()``), where key order and whitespace are never a change (semantic equality).
-* :func:`parse_import_id`: one parser for the ``<id>``, ``<a>:<b>`` and ``name:<x>`` import forms.
+* :func:`parse_import_id`: one parser for the ``<id>``, ``<a>:<b>`` and ``name:<x>`` import forms;
+  :func:`import_id_or_lookup` for ``<id>`` or ``<prefix>:<value>`` found in a listing.
 * :func:`rollback_on_failure`: a create's later steps; if one fails the create is undone, and if
   the undo fails too the object is kept in state (tainted) with a diagnostic saying so.
   :func:`partial_state` records what an update already changed when a later step fails.
@@ -185,6 +186,28 @@ def parse_import_id(
         "Invalid import ID",
         f"Expected {' or '.join(accepted)} (Kasm ids are 32 hex digits, dashes allowed), got {import_id!r}.",
     )
+
+
+def import_id_or_lookup(
+    import_id: str,
+    prefix: str,
+    what: str,
+    find: Callable[[str], str | None],
+    *,
+    summary: str,
+    not_found: str,
+) -> dict[str, str]:
+    """The state an ``<id>`` or ``<prefix>:<value>`` import starts from (``{"id": ...}``): the id
+    itself, or ``find(value)``, the id of the object with that value (None: a "<not_found>" error
+    whose detail says what was looked for). Kasm errors while finding are reported as ``summary``."""
+    parsed = parse_import_id(import_id, [("id",)], {prefix: what})
+    if parsed.value is None:
+        return parsed.ids
+    with api_errors(summary):
+        found = find(parsed.value)
+    if found is None:
+        raise DiagnosticError(not_found, f"Kasm has no {what} {parsed.value!r} (exact, case-sensitive).")
+    return {"id": found}
 
 
 # --- failures after a create or an update ----------------------------------------------------------

@@ -20,7 +20,7 @@ from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, String
 from ..context import KasmData, kasm
 from ..helpers import already_exists, api_errors, diagnostic, gone_if_missing
-from ..toolkit import computed, keep_spelling, parse_import_id, partial_state, rollback_on_failure
+from ..toolkit import computed, import_id_or_lookup, keep_spelling, partial_state, rollback_on_failure
 
 CHANNEL_NAMES = ("stable", "beta", "develop")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -98,16 +98,16 @@ class RegistryResource(Resource):
                 required=True,
                 validators=[s.FuncValidator(url_problem, "an http://, https:// or file:// URL")],
                 plan_modifiers=[
+                    s.SemanticEquality(_url_key, "Only a trailing `/` more or less is no change."),
                     s.RequiresReplaceIf(
                         lambda prior, planned: _url_key(prior) != _url_key(planned),
                         "Another URL (not just a trailing `/`) replaces the registry.",
-                    )
+                    ),
                 ],
                 markdown_description=(
                     "The registry's address, e.g. `https://registry.kasmweb.com/` (Kasm fetches "
                     "`<url>versions.txt` and `<url>1.0/list.json` from it). A trailing `/` makes no "
-                    "difference to Kasm (it stores the URL with one, so write it so to import without an "
-                    "in-place respelling)."
+                    "difference."
                 ),
             ),
             "channel": s.Attribute(
@@ -261,16 +261,17 @@ class RegistryResource(Resource):
         return plan
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
-        parsed = parse_import_id(import_id, [("id",)], {"url": "registry URL"})
-        if parsed.value is None:
-            return parsed.ids
-        data = kasm(ctx)
-        with api_errors("Could not read the registries"):
-            found = next(
-                (r for r in data.registries() if _url_key(r.registry_url) == _url_key(parsed.value)), None
+        def find(url: str) -> str | None:
+            registries = kasm(ctx).registries()
+            return next(
+                (r.registry_id for r in registries if _url_key(r.registry_url) == _url_key(url)), None
             )
-        if found is None:
-            raise DiagnosticError(
-                "Registry not found", f"Kasm has no registry installed from {parsed.value}."
-            )
-        return {"id": found.registry_id}
+
+        return import_id_or_lookup(
+            import_id,
+            "url",
+            "registry installed from",
+            find,
+            summary="Could not read the registries",
+            not_found="Registry not found",
+        )

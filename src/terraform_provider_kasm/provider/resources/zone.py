@@ -16,7 +16,7 @@ from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import Bool, Number, String
 from ..context import KasmData, kasm
 from ..helpers import already_exists, api_errors, diagnostic, gone_if_missing
-from ..toolkit import computed, parse_import_id
+from ..toolkit import computed, import_id_or_lookup
 
 REQUEST_HOST = "$request_host$"
 LOAD_STRATEGIES = ("least_load", "most_load")
@@ -218,14 +218,14 @@ class ZoneResource(Resource):
             gone_if_missing(lambda: data.client.zones.delete(zone_id))
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
-        parsed = parse_import_id(import_id, [("id",)], {"name": "zone name"})
-        if parsed.value is None:
-            return parsed.ids
-        data = kasm(ctx)
-        with api_errors("Could not read the zones"):
-            found = next((z for z in data.zones() if z.zone_name == parsed.value), None)
-        if found is None:
-            raise DiagnosticError(
-                "Zone not found", f"Kasm has no zone named {parsed.value!r} (names are case-sensitive)."
-            )
-        return {"id": found.zone_id}
+        def find(name: str) -> str | None:
+            return next((z.zone_id for z in kasm(ctx).zones() if z.zone_name == name), None)
+
+        return import_id_or_lookup(
+            import_id,
+            "name",
+            "zone named",
+            find,
+            summary="Could not read the zones",
+            not_found="Zone not found",
+        )
