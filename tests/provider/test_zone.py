@@ -118,9 +118,8 @@ def test_lifecycle(
         assert out["all"]["zones"][1]["proxy_port"] == 443 and out["all"]["zones"][1]["num_kasms"] == 0
         kasm_server.reset_call_counts()
         tf.plan()
-        # Two resources and the brief data source share one brief get_zones; the full listing is
-        # the data source's own.
-        assert kasm_server.call_counts().get("get_zones") == 2
+        # Two resources and both data sources share one get_zones in the plan's provider process.
+        assert kasm_server.call_counts().get("get_zones") == 1
 
     with step("destroy leaves the server as before"):
         tf.destroy()

@@ -132,8 +132,9 @@ class KasmData:
         return next((g for g in self.groups() if g.group_id == group_id), None)
 
     def zones(self) -> tuple[Zone, ...]:
-        """Every deployment zone (one brief ``get_zones``)."""
-        return self.reads.get(("get_zones",), lambda: tuple(self.client.zones.list(brief=True)))
+        """Every deployment zone, with its servers (one ``get_zones``, shared by ``kasm_zone`` and
+        both forms of ``data.kasm_zones``)."""
+        return self.reads.get(("get_zones",), lambda: tuple(self.client.zones.list(brief=False)))
 
     def zone(self, zone_id: str) -> Zone | None:
         return next((z for z in self.zones() if z.zone_id == zone_id), None)

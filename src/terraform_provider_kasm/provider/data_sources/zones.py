@@ -89,11 +89,10 @@ class ZonesDataSource(DataSource):
         data = kasm(ctx)
         brief = bool(config.get("brief"))
         with api_errors("Could not read the zones"):
-            # The brief list is the one resources share; the full one is read for this data source.
-            zones = data.zones() if brief else tuple(data.client.zones.list(brief=False))
+            # The listing resources share (with servers); brief leaves them out as Kasm's brief does.
+            zones = data.zones()
         ordered = sorted(zones, key=lambda z: (z.zone_name, z.zone_id))
-        return {
-            "brief": config.get("brief"),
-            "id": "zones-brief" if brief else "zones",
-            "zones": [zone_values(z) for z in ordered],
-        }
+        values = [zone_values(z) for z in ordered]
+        if brief:
+            values = [{**v, "servers": []} for v in values]
+        return {"brief": config.get("brief"), "id": "zones-brief" if brief else "zones", "zones": values}
