@@ -180,6 +180,7 @@ def test_import_forms_and_drift(provider_harness: Harness, image_id: str, form: 
     assert h.changes(C, imported, config) == {}
     h.client.cast_configs.delete(state["id"])
     assert h.read(C, state) is None
+    h.delete(C, state)  # already gone: a destroy succeeds (KasmData.remove)
     with pytest.raises(ProviderError) as failed:
         h.import_(C, "key:nope")
     assert "Cast config not found" in failed.value.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -116,6 +116,11 @@ class KasmData:
             yield
         finally:
             self.reads.invalidate()
+
+    def remove(self, delete: Callable[[], object]) -> None:
+        """Run a delete call as a write; an object already gone (``NotFound``) counts as removed."""
+        with self.writing(), suppress(kerr.NotFound):
+            delete()
 
     def images(self) -> tuple[Image, ...]:
         """Every image (one ``get_images`` per provider process and write)."""

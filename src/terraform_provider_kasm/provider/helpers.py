@@ -99,6 +99,15 @@ def gone_if_missing(fn: Callable[[], T]) -> T | None:
         return None
 
 
+def deleted_outside(what: str, object_id: str) -> DiagnosticError:
+    """The error of an update whose object Kasm no longer has (``what``: "cast config", "zone" …):
+    the next plan, whose refresh removes it from state, creates it again."""
+    return DiagnosticError(
+        f"{what[:1].upper()}{what[1:]} not found",
+        f"The {what} {object_id} was deleted outside Terraform; plan again to re-create it.",
+    )
+
+
 def explain(error: kerr.KasmError) -> str:
     """A user-facing explanation of a client error (never contains the API secret)."""
     if isinstance(error, kerr.AuthenticationError):

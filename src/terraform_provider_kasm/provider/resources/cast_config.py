@@ -25,6 +25,7 @@ from ..helpers import (
     ID_VALIDATOR,
     already_exists,
     api_errors,
+    deleted_outside,
     diagnostic,
     gone_if_missing,
     id_changed,
@@ -406,10 +407,7 @@ class CastConfigResource(Resource):
             with data.writing():
                 config = data.client.cast_configs.update(config_id, self._spec(plan, prior))
         except kerr.NotFound as e:
-            raise DiagnosticError(
-                "Cast config not found",
-                f"The cast config {config_id} was deleted outside Terraform; plan again to re-create it.",
-            ) from e
+            raise deleted_outside("cast config", config_id) from e
         except kerr.Conflict as e:
             raise self._conflict(data, plan, ctx.config, e, config_id) from e
         except kerr.KasmError as e:
@@ -423,8 +421,7 @@ class CastConfigResource(Resource):
 
     @staticmethod
     def _delete(data: KasmData, config_id: str) -> None:
-        with data.writing():
-            gone_if_missing(lambda: data.client.cast_configs.delete(config_id))
+        data.remove(lambda: data.client.cast_configs.delete(config_id))
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
         parsed = parse_import_id(import_id, [("id",)], {"key": "cast key"})

@@ -18,7 +18,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import Bool, Map, Number, String
 from ..context import KasmData, kasm
-from ..helpers import api_errors, diagnostic, gone_if_missing, normalize_id
+from ..helpers import api_errors, diagnostic, normalize_id
 from ..toolkit import computed, parse_import_id, rollback_on_failure
 
 #: The Go provider's feature attributes (computed from the license's ``features``).
@@ -248,8 +248,7 @@ class LicenseResource(Resource):
 
     @staticmethod
     def _delete(data: KasmData, license_id: str) -> None:
-        with data.writing():
-            gone_if_missing(lambda: data.client.licenses.delete(license_id))
+        data.remove(lambda: data.client.licenses.delete(license_id))
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
         return parse_import_id(import_id, [("id",)]).ids

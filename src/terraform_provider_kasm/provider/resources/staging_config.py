@@ -15,7 +15,15 @@ from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import Bool, Number, String
 from ..context import KasmData, kasm
-from ..helpers import ID_VALIDATOR, already_exists, api_errors, diagnostic, gone_if_missing, normalize_id
+from ..helpers import (
+    ID_VALIDATOR,
+    already_exists,
+    api_errors,
+    deleted_outside,
+    diagnostic,
+    gone_if_missing,
+    normalize_id,
+)
 from ..toolkit import computed, keep_id_spelling, keep_spelling, parse_import_id, rollback_on_failure
 
 _MAX_INT = 2_147_483_647
@@ -214,10 +222,7 @@ class StagingConfigResource(Resource):
             with data.writing():
                 config = data.client.staging_configs.update(config_id, self._spec(plan))
         except kerr.NotFound as e:
-            raise DiagnosticError(
-                "Staging config not found",
-                f"The staging config {config_id} was deleted outside Terraform; plan again to re-create it.",
-            ) from e
+            raise deleted_outside("staging config", config_id) from e
         except kerr.KasmError as e:
             raise diagnostic(e, "Could not update the staging config") from e
         return {**self._state(config, plan), "id": config_id}
@@ -228,8 +233,7 @@ class StagingConfigResource(Resource):
 
     @staticmethod
     def _delete(data: KasmData, config_id: str) -> None:
-        with data.writing():
-            gone_if_missing(lambda: data.client.staging_configs.delete(config_id))
+        data.remove(lambda: data.client.staging_configs.delete(config_id))
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
         parsed = parse_import_id(import_id, [("id",), ("zone_id", "image_id")])
