@@ -1,7 +1,7 @@
 """The ``terraform-provider-kasm`` command.
 
 With no arguments it is the Terraform plugin (when Terraform's magic cookie is set; otherwise it prints
-a hint and exits 1). Subcommands: ``install``, ``uninstall``, ``version``, ``server``. Imports are
+a hint and exits 1). Subcommands: ``install``, ``uninstall``, ``version``, ``server``, ``export``. Imports are
 lazy: the plugin path loads only what the handshake needs.
 """
 
@@ -85,11 +85,18 @@ def _run_subcommand(args: list[str]) -> int:
     p_uninstall.add_argument("--dir", help="plugin directory (default: ~/.terraform.d/plugins)")
     sub.add_parser("version", help="print the provider version")
     sub.add_parser("server", help="run the local Kasm-compatible API server (see `server --help`)")
+    from .export.cli import add_parser as add_export_parser
+
+    add_export_parser(sub)
     ns = parser.parse_args(args)
 
     if ns.command == "version":
         print(__version__)
         return 0
+    if ns.command == "export":
+        from .export.cli import run as run_export
+
+        return run_export(ns)
     from . import install as inst
 
     if ns.command == "install":

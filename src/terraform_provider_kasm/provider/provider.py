@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -371,6 +372,21 @@ def _check_credentials(data: KasmData, settings: Settings) -> None:
         ) from e
 
 
+def make_client(settings: Settings, stop: threading.Event | None = None) -> KasmClient:
+    """The client for these settings (the provider's, and ``terraform-provider-kasm export``'s)."""
+    options = TransportOptions(
+        ca_file=settings.ca_file,
+        insecure=settings.insecure,
+        connect_timeout=min(settings.timeout, MAX_CONNECT_TIMEOUT),
+        read_timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        deadline=settings.deadline,
+        rate_limit=settings.requests_per_second,
+        stop=stop,
+    )
+    return KasmClient(settings.base_url, settings.api_key, settings.api_secret, options)
+
+
 class KasmProvider(Provider):
     type_name = "kasm"
     schema = SCHEMA
@@ -408,18 +424,8 @@ class KasmProvider(Provider):
             return settings
         # A second line of defence: whatever logs them by mistake, these never reach Terraform's log.
         ctx.log.mask(settings.api_secret, settings.api_key)
-        options = TransportOptions(
-            ca_file=settings.ca_file,
-            insecure=settings.insecure,
-            connect_timeout=min(settings.timeout, MAX_CONNECT_TIMEOUT),
-            read_timeout=settings.timeout,
-            max_retries=settings.max_retries,
-            deadline=settings.deadline,
-            rate_limit=settings.requests_per_second,
-            # StopProvider (and Ctrl-C) abandon calls in flight instead of waiting for their timeout.
-            stop=ctx.stop_event,
-        )
-        client = KasmClient(settings.base_url, settings.api_key, settings.api_secret, options)
+        # StopProvider (and Ctrl-C) abandon calls in flight instead of waiting for their timeout.
+        client = make_client(settings, ctx.stop_event)
         data = KasmData(client, adopt_existing=settings.adopt_existing)
         try:
             _check_credentials(data, settings)

@@ -1,0 +1,140 @@
+"""The exporter against the local server in-process: what it selects and names, and for every
+object, that its written arguments plan no change against the state ``terraform import`` gives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from terraform_provider_kasm.export import exporter, hcl
+from terraform_provider_kasm.provider.context import KasmData
+from tests.export.populate import populate
+from tests.fixtures.inprocess import Harness
+
+
+def _resolve(v: Any, resolved: dict[str, str]) -> Any:
+    if isinstance(v, hcl.Expr):
+        # A secret's variable is unset (null) when importing.
+        return None if v.text.startswith("var.") else resolved[v.text]
+    if isinstance(v, list):
+        return [_resolve(x, resolved) for x in v]
+    return v
+
+
+def has(text: str, name: str, expression: str) -> bool:
+    """``name = expression`` on one line, whatever the alignment of the ``=``."""
+    return re.search(rf"^\s*{re.escape(name)}\s+= {re.escape(expression)}$", text, re.M) is not None
+
+
+def test_every_exported_object_plans_clean(provider_harness: Harness, tmp_path: Path) -> None:
+    h = provider_harness
+    populate(h.client)
+    data = KasmData(h.client)
+    listing = exporter.Listing(data)
+    options = exporter.Options(out=tmp_path, include_builtin=True)
+    entries = exporter.select(listing, options)
+    writer = exporter.Writer(listing, entries)
+    checked: dict[str, int] = {}
+    for entry in entries:
+        resource = h.servicer.resources[entry.kind.type_name]
+        state = h.import_(entry.kind.type_name, entry.found.import_id)
+        assert state is not None
+        attributes, lifecycle = writer.arguments(entry, resource, state)
+        config = h.config(entry.kind.type_name)
+        for name, v in attributes.items():
+            config[name] = _resolve(v, writer.resolved)
+        # What Terraform does with ignore_changes: the prior value stands for the configuration's.
+        for name in lifecycle.get("ignore_changes", hcl.Expr("[]")).text.strip("[]").split(", "):
+            if name:
+                config[name] = state[name]
+        planned = h.plan(entry.kind.type_name, state, config)
+        changed = {k: (state.get(k), v) for k, v in planned.state.items() if v != state.get(k)}
+        assert changed == {}, f"{entry.address}: {changed}"
+        assert planned.requires_replace == []
+        checked[entry.kind.type_name] = checked.get(entry.kind.type_name, 0) + 1
+    assert checked == {
+        "kasm_zone": 2,
+        "kasm_registry": 1,
+        "kasm_image": len(h.client.images.list()),
+        "kasm_group": 4,
+        "kasm_user": 4,
+        "kasm_group_membership": 5,
+        "kasm_group_image": 2,
+        "kasm_group_setting": checked["kasm_group_setting"],
+        "kasm_staging_config": 1,
+        "kasm_cast_config": 1,
+    }
+    assert checked["kasm_group_setting"] > 1
+
+
+def test_names_references_and_builtins(provider_harness: Harness, tmp_path: Path) -> None:
+    h = provider_harness
+    populate(h.client)
+    result = exporter.run(KasmData(h.client), exporter.Options(out=tmp_path), progress=None)
+    assert result.counts == {
+        "kasm_zone": 1,
+        "kasm_registry": 0,
+        "kasm_image": 1,
+        "kasm_group": 2,
+        "kasm_user": 3,
+        "kasm_group_membership": 4,
+        "kasm_group_image": 2,
+        "kasm_group_setting": 1,
+        "kasm_staging_config": 1,
+        "kasm_cast_config": 1,
+        "kasm_license": 0,
+    }
+    groups = (tmp_path / "groups.tf").read_text()
+    # "Ops Team" and "ops-team" mangle to the same name: the second (in name order) gets _2.
+    assert 'resource "kasm_group" "ops_team" {' in groups and 'resource "kasm_group" "ops_team_2" {' in groups
+    assert has(groups, "description", r'"On call: \"ops\" $${not a template}"')
+    users = (tmp_path / "users.tf").read_text()
+    assert 'resource "kasm_user" "u_1carol" {' in users and "admin@kasm.local" not in users
+    assert has(users, "password", "var.user_bob_password") and "Passw0rd" not in users
+    assert has(users, "groups", "[]")
+    memberships = (tmp_path / "group_memberships.tf").read_text()
+    assert has(memberships, "group_id", "kasm_group.ops_team.id")
+    assert has(memberships, "user_id", "kasm_user.alice_example_com.id")
+    # Administrators is built in: its id is the same on every Kasm.
+    assert has(memberships, "group_id", '"31aa063c670648589533d3c42092d02a"')
+    group_images = (tmp_path / "group_images.tf").read_text()
+    # The seeded image is left out, and found by name.
+    assert has(group_images, "image_id", "data.kasm_image.terminal.id")
+    assert 'data "kasm_image" "terminal" {' in (tmp_path / "data.tf").read_text()
+    images = (tmp_path / "images.tf").read_text()
+    assert has(images, "zone_id", "kasm_zone.east.id") and "s3cret" not in images
+    assert has(images, "ignore_changes", "[docker_password]")
+    variables = (tmp_path / "variables.tf").read_text()
+    assert variables.count('variable "') == 4 and has(variables, "sensitive", "true")
+    imports = (tmp_path / "imports.tf").read_text()
+    assert imports.count("import {") == sum(result.counts.values())
+    script = (tmp_path / "imports.sh").read_text().splitlines()
+    assert len([x for x in script if x.startswith("terraform import ")]) == sum(result.counts.values())
+    assert "prevent_destroy" not in "".join(p.read_text() for p in tmp_path.glob("*.tf"))
+
+
+def test_builtins_are_never_destroyed(provider_harness: Harness, tmp_path: Path) -> None:
+    h = provider_harness
+    result = exporter.run(
+        KasmData(h.client), exporter.Options(out=tmp_path, include_builtin=True), progress=None
+    )
+    groups = (tmp_path / "groups.tf").read_text()
+    assert groups.count("prevent_destroy = true") == 2 == result.counts["kasm_group"]
+    for path in tmp_path.glob("*.tf"):
+        text = path.read_text()
+        assert text.count('resource "') == text.count("prevent_destroy = true"), path.name
+
+
+def test_filters_and_dry_run(provider_harness: Harness, tmp_path: Path) -> None:
+    h = provider_harness
+    populate(h.client)
+    options = exporter.Options(
+        out=tmp_path / "out",
+        types=frozenset({"kasm_user", "kasm_group_membership"}),
+        exclude_users=re.compile(r"@example\.com$"),
+        dry_run=True,
+    )
+    result = exporter.run(KasmData(h.client), options, progress=None)
+    assert result.counts == {"kasm_user": 2, "kasm_group_membership": 3} and result.files == []
+    assert not (tmp_path / "out").exists()
