@@ -141,3 +141,15 @@ def test_bad_configurations(provider_harness: Harness, values: dict[str, Any], t
 def test_keys_are_sensitive(provider_harness: Harness) -> None:
     attributes = provider_harness.schema(L).attributes
     assert attributes["license_key"].sensitive and attributes["activation_key"].sensitive
+
+
+def test_a_lost_answer_leaves_no_license(provider_harness: Harness, kasm_app: Any) -> None:
+    """add_license is not retried: when its answer is lost (the call committed, then the connection
+    reset), the license it made is removed again, so nothing is installed that no state knows."""
+    h = provider_harness
+    kept = h.client.licenses.add(unsigned_key(iat=1))
+    kasm_app.state.faults.add("add_license=reset_after,times=1")
+    with pytest.raises(ProviderError) as failed:
+        h.create(L, h.config(L, license_key=unsigned_key(iat=2)))
+    assert "Could not install the license from license_key" in failed.value.text
+    assert [lic.license_id for lic in h.client.licenses.list()] == [kept.license_id]
