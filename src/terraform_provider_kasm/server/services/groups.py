@@ -543,12 +543,10 @@ def _requested_permissions(call: KasmCall) -> list[int]:
     result: list[int] = []
     valid = {int(p) for p in Permission}
     for value in requested:
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise KasmError(f"The specified permission id ({value}) is invalid.", 400)
         try:
-            number = int(value)
-        except ValueError as exc:
-            raise KasmError(f"The specified permission id ({value}) is invalid.", 400) from exc
+            number = None if isinstance(value, bool) or not isinstance(value, int | str) else int(value)
+        except ValueError:
+            number = None
         if number not in valid:
             raise KasmError(f"The specified permission id ({value}) is invalid.", 400)
         if number not in result:

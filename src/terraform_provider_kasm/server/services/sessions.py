@@ -3,9 +3,10 @@ the lifecycle and the session object are in `session_state`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..endpoints import EndpointGroup, KasmCall
 from ..errors import KasmError
@@ -95,15 +96,17 @@ def get_kasm_status(call: KasmCall) -> dict[str, Any]:
     return answer
 
 
+def _kasms(call: KasmCall, query: Select[Kasm], out: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """The sessions `query` selects, oldest first, as `out` renders them."""
+    now = utcnow()
+    kasms = call.db.scalars(query.order_by(Kasm.created_date, Kasm.kasm_id))
+    return {"kasms": [out(call.db, kasm, call.host, now) for kasm in kasms], "current_time": kasm_time(now)}
+
+
 @endpoints.read_only([P.SESSIONS_VIEW], KasmRequest, GetKasmsResponse)
 def get_kasms(call: KasmCall) -> dict[str, Any]:
     """Every session of every user, in any state, oldest first."""
-    now = utcnow()
-    kasms = call.db.scalars(select(Kasm).order_by(Kasm.created_date, Kasm.kasm_id))
-    return {
-        "kasms": [listed_session_out(call.db, kasm, call.host, now) for kasm in kasms],
-        "current_time": kasm_time(now),
-    }
+    return _kasms(call, select(Kasm), listed_session_out)
 
 
 @endpoints.read_only([P.SESSIONS_VIEW], GetKasmRequest, GetKasmResponse)
@@ -128,14 +131,7 @@ def get_user_kasms(call: KasmCall) -> dict[str, Any]:
     """The impersonated user's sessions."""
     if call.user is None:
         raise KasmError("Invalid Request")
-    now = utcnow()
-    kasms = call.db.scalars(
-        select(Kasm).where(Kasm.user_id == call.user.user_id).order_by(Kasm.created_date, Kasm.kasm_id)
-    )
-    return {
-        "kasms": [session_out(call.db, kasm, call.host, now) for kasm in kasms],
-        "current_time": kasm_time(now),
-    }
+    return _kasms(call, select(Kasm).where(Kasm.user_id == call.user.user_id), session_out)
 
 
 # --- changing sessions --------------------------------------------------------------------------------
