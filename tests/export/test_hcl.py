@@ -82,3 +82,17 @@ def test_identifier(name: str, fallback: str, expected: str) -> None:
 def test_names_are_unique_in_order() -> None:
     names = hcl.Names()
     assert [names.take(n) for n in ("ops", "ops", "ops_2", "ops")] == ["ops", "ops_2", "ops_2_2", "ops_3"]
+
+
+def test_every_resource_type_is_exported_or_excluded_with_a_reason() -> None:
+    from terraform_provider_kasm.export.exporter import KIND_BY_TYPE, KINDS, NOT_EXPORTED
+    from terraform_provider_kasm.provider.provider import KasmProvider
+
+    served = {r.type_name for r in KasmProvider.resources}
+    assert served == set(KIND_BY_TYPE) | set(NOT_EXPORTED)
+    assert not set(KIND_BY_TYPE) & set(NOT_EXPORTED)
+    # Dependency order: a type refers only to types written before it.
+    order = [k.type_name for k in KINDS]
+    for kind in KINDS:
+        for target in kind.references.values():
+            assert order.index(target) < order.index(kind.type_name), (kind.type_name, target)

@@ -225,6 +225,10 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 KIND_BY_TYPE = {k.type_name: k for k in KINDS}
+#: Resource types the export leaves out, and why.
+NOT_EXPORTED: Mapping[str, str] = {
+    "kasm_session": "a running session is not configuration: it ends, and a new one is a new container",
+}
 
 
 @dataclass
