@@ -5,15 +5,8 @@ provider on our own plugin-protocol layer ``tfplugin``) and ``server`` (a local 
 server). See DESIGN.md.
 """
 
+# The version is written once, in _version.py (pyproject.toml reads it there); a plain module, so the
+# frozen release build, which has no package metadata, knows it too.
+from ._version import __version__
 
-def __getattr__(name: str) -> str:
-    # The version lives once, in pyproject.toml; read from the installed package's metadata, and only
-    # when asked (importlib.metadata is not needed before the plugin handshake).
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("terraform-provider-kasm")
-        except PackageNotFoundError:  # a source tree that was never installed
-            return "0.0.0+unknown"
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = ["__version__"]

@@ -1,7 +1,7 @@
 """The ``terraform-provider-kasm`` command.
 
 With no arguments it is the Terraform plugin (when Terraform's magic cookie is set; otherwise it prints
-a hint and exits 1). Subcommands: ``install``, ``uninstall``, ``version``, ``server``, ``export``. Imports are
+a hint and exits 1). Subcommands: ``install``, ``uninstall``, ``version``, ``mirror``, ``server``, ``export``. Imports are
 lazy: the plugin path loads only what the handshake needs.
 """
 
@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # argparse is not loaded on the plugin path
+    import argparse
 
 
 def _serve_plugin() -> int:
@@ -83,7 +87,28 @@ def _run_subcommand(args: list[str]) -> int:
     p_install.add_argument("--dir", help="plugin directory (default: ~/.terraform.d/plugins)")
     p_uninstall = sub.add_parser("uninstall", help="remove what install wrote")
     p_uninstall.add_argument("--dir", help="plugin directory (default: ~/.terraform.d/plugins)")
-    sub.add_parser("version", help="print the provider version")
+    sub.add_parser("version", help="print the provider version and its Terraform plugin protocol")
+    p_mirror = sub.add_parser(
+        "mirror",
+        help="write a provider mirror (packed filesystem mirror and network mirror files) from release zips",
+        description="Copies the release zips (scripts/release) into DIR as a packed filesystem mirror "
+        "(DIR/<hostname>/<namespace>/kasm/<zip>) and writes the provider network mirror protocol's "
+        "index.json and <version>.json beside them, so any static HTTPS server can serve DIR.",
+    )
+    p_mirror.add_argument("dir", metavar="DIR", help="mirror directory (created if missing)")
+    p_mirror.add_argument(
+        "--release-dir", default="dist/release", help="where the release zips are (default: dist/release)"
+    )
+    p_mirror.add_argument(
+        "--hostname", action="append", help="registry hostname (default: registry.terraform.io)"
+    )
+    p_mirror.add_argument("--namespace", action="append", help="provider namespace (default: kasmtech)")
+    p_mirror.add_argument(
+        "--serve",
+        action="store_true",
+        help="then serve DIR over HTTPS on localhost until interrupted (testing)",
+    )
+    p_mirror.add_argument("--port", type=int, default=0, help="port for --serve (default: any free port)")
     sub.add_parser("server", help="run the local Kasm-compatible API server (see `server --help`)")
     from .export.cli import add_parser as add_export_parser
 
@@ -91,12 +116,16 @@ def _run_subcommand(args: list[str]) -> int:
     ns = parser.parse_args(args)
 
     if ns.command == "version":
-        print(__version__)
+        from .tfplugin.handshake import APP_PROTOCOL_VERSION
+
+        print(f"terraform-provider-kasm {__version__} (Terraform plugin protocol {APP_PROTOCOL_VERSION})")
         return 0
     if ns.command == "export":
         from .export.cli import run as run_export
 
         return run_export(ns)
+    if ns.command == "mirror":
+        return _mirror(ns)
     from . import install as inst
 
     if ns.command == "install":
@@ -122,4 +151,48 @@ def _run_subcommand(args: list[str]) -> int:
         print(f"removed {p}")
     if not removed:
         print("nothing to remove")
+    return 0
+
+
+def _mirror(ns: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import release
+
+    dir = Path(ns.dir)
+    hostnames = ns.hostname or [release.DEFAULT_HOSTNAME]
+    try:
+        written = release.write_mirror(
+            Path(ns.release_dir),
+            dir,
+            hostnames=hostnames,
+            namespaces=ns.namespace or [release.DEFAULT_NAMESPACE],
+        )
+    except FileNotFoundError as e:
+        sys.stderr.write(f"{e}\n")
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    if not ns.serve:
+        print(
+            "\nAs a packed filesystem mirror, in the CLI configuration (~/.terraformrc or TF_CLI_CONFIG_FILE):\n"
+        )
+        print(release.cli_config(dir=dir, hostname=hostnames[0]))
+        print("As a network mirror: serve DIR from any HTTPS server and use network_mirror { url = ... }.")
+        return 0
+    import tempfile
+    import time
+
+    with tempfile.TemporaryDirectory() as cert_dir:
+        server = release.serve(dir, Path(cert_dir), port=ns.port)
+        print(f"\nserving {dir} at {server.url} (Ctrl-C stops); Terraform needs:\n")
+        print(f"  export SSL_CERT_FILE={server.cert}\n")
+        print(release.cli_config(url=server.url, hostname=hostnames[0]), flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
     return 0

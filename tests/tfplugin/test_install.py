@@ -98,7 +98,9 @@ def test_cli_install_uninstall_version(tmp_path: Path, capsys: pytest.CaptureFix
     assert cli.main(["uninstall", "--dir", str(tmp_path)]) == 0
     assert all_files(tmp_path) == []
     assert cli.main(["version"]) == 0
-    assert capsys.readouterr().out.strip().endswith(__version__)
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        f"terraform-provider-kasm {__version__} (Terraform plugin protocol 6)"
+    )
 
 
 def test_cli_without_arguments_or_cookie(

@@ -318,6 +318,10 @@ def _negotiated_version() -> bool:
     return not offered or str(APP_PROTOCOL_VERSION) in [v.strip() for v in offered.split(",")]
 
 
+#: When set, the plugin writes the names of the modules loaded at handshake time to this file.
+HANDSHAKE_MODULES_ENV = "KASM_PROVIDER_HANDSHAKE_MODULES"
+
+
 def serve(provider: Provider | Callable[[], Provider]) -> int:
     """Runs the plugin until Terraform shuts it down; returns the process exit code.
 
@@ -349,6 +353,11 @@ def serve(provider: Provider | Callable[[], Provider]) -> int:
         line = plugin.start(client_cert_pem=client_cert.encode() if client_cert else None)
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
+        if os.environ.get(HANDSHAKE_MODULES_ENV):
+            # Diagnostics (and the release tests): which modules were loaded when the handshake went
+            # out, to check the cold-start rule in builds where -X importtime cannot be passed.
+            with open(os.environ[HANDSHAKE_MODULES_ENV], "w") as f:
+                f.write("\n".join(sorted(sys.modules)) + "\n")
         # Before the provider's modules load: their Python log records go to Terraform as hclog.
         bridge_logging()
         plugin.build_provider()
