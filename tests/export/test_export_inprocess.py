@@ -96,6 +96,12 @@ def test_names_references_and_builtins(provider_harness: Harness, tmp_path: Path
     memberships = (tmp_path / "group_memberships.tf").read_text()
     assert has(memberships, "group_id", "kasm_group.ops_team.id")
     assert has(memberships, "user_id", "kasm_user.alice_example_com.id")
+    # A link is named after the Terraform names of its ends.
+    assert 'resource "kasm_group_membership" "ops_team_2_u_1carol" {' in memberships
+    assert (
+        'resource "kasm_group_setting" "ops_team_allow_kasm_audio" {'
+        in (tmp_path / "group_settings.tf").read_text()
+    )
     # Administrators is built in: its id is the same on every Kasm.
     assert has(memberships, "group_id", '"31aa063c670648589533d3c42092d02a"')
     group_images = (tmp_path / "group_images.tf").read_text()

@@ -43,6 +43,11 @@ class Found:
     builtin: bool = False
     #: Names of objects this one hangs on (a membership's user), for the filters.
     usernames: tuple[str, ...] = ()
+    #: A link's ends as (type, Kasm id, Kasm name): its name is made of theirs (their Terraform
+    #: names when exported).
+    ends: tuple[tuple[str, str, str], ...] = ()
+    #: What follows the ends' names (a group setting's name).
+    suffix: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,13 +125,28 @@ def _memberships(ls: Listing) -> Iterator[Found]:
             continue
         for m in sorted(ls.client.groups.users(g.group_id), key=lambda m: m.username):
             builtin = g.is_system and m.username in BUILTIN_USERS
-            yield Found(f"{g.group_id}:{m.user_id}", "", f"{g.name}_{m.username}", builtin, (m.username,))
+            yield Found(
+                f"{g.group_id}:{m.user_id}",
+                "",
+                f"{g.name}_{m.username}",
+                builtin,
+                (m.username,),
+                (("kasm_group", g.group_id, g.name), ("kasm_user", m.user_id, m.username)),
+            )
 
 
 def _group_images(ls: Listing) -> Iterator[Found]:
     for g in ls.groups():
         for gi in sorted(ls.client.groups.images(g.group_id), key=lambda x: ls.image_label(x.image_id)):
-            yield Found(f"{g.group_id}:{gi.image_id}", "", f"{g.name}_{ls.image_label(gi.image_id)}")
+            yield Found(
+                f"{g.group_id}:{gi.image_id}",
+                "",
+                f"{g.name}_{ls.image_label(gi.image_id)}",
+                ends=(
+                    ("kasm_group", g.group_id, g.name),
+                    ("kasm_image", gi.image_id, ls.image_label(gi.image_id)),
+                ),
+            )
 
 
 def _group_settings(ls: Listing) -> Iterator[Found]:
@@ -134,7 +154,12 @@ def _group_settings(ls: Listing) -> Iterator[Found]:
         for st in sorted(ls.client.groups.settings(g.group_id), key=lambda x: x.name):
             # All Users' settings are Kasm's defaults.
             yield Found(
-                f"{g.group_id}:{st.name}", "", f"{g.name}_{st.name}", g.group_id == ALL_USERS_GROUP_ID
+                f"{g.group_id}:{st.name}",
+                "",
+                f"{g.name}_{st.name}",
+                g.group_id == ALL_USERS_GROUP_ID,
+                ends=(("kasm_group", g.group_id, g.name),),
+                suffix=st.name,
             )
 
 
@@ -262,6 +287,7 @@ class Result:
 def select(listing: Listing, options: Options) -> list[Entry]:
     """The objects to export, each with its unique Terraform name (deterministic: listings sorted)."""
     entries: list[Entry] = []
+    named: dict[tuple[str, str], str] = {}
     for kind in KINDS:
         if kind.type_name not in options.types:
             continue
@@ -271,7 +297,15 @@ def select(listing: Listing, options: Options) -> list[Entry]:
                 continue
             if options.exclude_users and any(options.exclude_users.search(u) for u in found.usernames):
                 continue
-            entries.append(Entry(kind, found, names.take(hcl.identifier(found.label, kind.type_name[5:]))))
+            label = hcl.identifier(found.label, kind.type_name[5:])
+            if found.ends:
+                # A link is named after its ends: kasm_group_membership.ops_bob.
+                parts = [named.get((t, i)) or hcl.identifier(n, t[5:]) for t, i, n in found.ends]
+                label = "_".join([*parts, *([hcl.identifier(found.suffix)] if found.suffix else [])])
+            entry = Entry(kind, found, names.take(label))
+            entries.append(entry)
+            if found.ref_id:
+                named[(kind.type_name, found.ref_id)] = entry.name
     return entries
 
 
