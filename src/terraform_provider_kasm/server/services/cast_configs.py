@@ -40,15 +40,10 @@ def _licensed(call: KasmCall) -> None:
         raise KasmError("Access Denied. This feature is not licensed", 400)
 
 
-def _find(call: KasmCall, spec: dict[str, Any]) -> CastConfig:
+def _find(call: KasmCall, where: str) -> CastConfig:
+    """The cast config `where` names (`cast_config_id` or `target_cast_config.cast_config_id`)."""
     return require_row(
-        call.db,
-        CastConfig,
-        spec,
-        "cast_config_id",
-        MISSING_DOT,
-        "Cast config with id ({value}) does not exist",
-        status=400,
+        call, CastConfig, where, MISSING_DOT, "Cast config with id ({value}) does not exist", status=400
     )
 
 
@@ -62,7 +57,7 @@ def get_cast_configs(call: KasmCall) -> dict[str, Any]:
 @endpoints.read_only([P.CASTING_VIEW], CastConfigIdRequest, CastConfigResponse)
 def get_cast_config(call: KasmCall) -> dict[str, Any]:
     """One cast config by `cast_config_id`."""
-    return {"cast_config": cast_config_out(_find(call, call.body))}
+    return {"cast_config": cast_config_out(_find(call, "cast_config_id"))}
 
 
 def _referrers(value: Any) -> list[str]:
@@ -158,7 +153,7 @@ def update_cast_config(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_cast_config")
     if not spec:
         raise KasmError(MISSING_DOT, 400)
-    config = _find(call, spec)
+    config = _find(call, "target_cast_config.cast_config_id")
     if spec.get("key"):
         config.key = truncated(spec["key"], 255)
     _apply(call, config, spec)
@@ -170,5 +165,5 @@ def update_cast_config(call: KasmCall) -> dict[str, Any]:
 @endpoints.read_write([P.CASTING_DELETE], CastConfigIdRequest, Empty)
 def delete_cast_config(call: KasmCall) -> dict[str, Any]:
     """Delete a cast config."""
-    call.db.delete(_find(call, call.body))
+    call.db.delete(_find(call, "cast_config_id"))
     return {}

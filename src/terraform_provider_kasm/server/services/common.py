@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..endpoints import KasmCall
 from ..errors import KasmCrash, KasmError
 from ..ids import find_row as find_row
 from ..ids import parse_id
@@ -106,25 +107,26 @@ def insert_unique(db: Session, row: object, duplicate: KasmError) -> None:
 
 
 def require_row(
-    db: Session,
+    call: KasmCall,
     table: type[R],
-    spec: Mapping[str, Any],
-    key: str,
+    where: str,
     missing: str,
     not_found: str,
     *,
     invalid: str | None = None,
     status: int = 200,
 ) -> R:
-    """Kasm's "target → id → row" checks on `spec[key]` (`spec` a `target(...)` or the body), with Kasm's
-    messages: `missing` when no id is given, `invalid` (where Kasm has one) when it is not a uuid,
-    `not_found` when there is no such row; `{value}` in a message is the id as sent."""
-    value = spec.get(key)
+    """Kasm's "target → id → row" checks on the id `where` names as Kasm's docs do
+    (`target_zone.zone_id`, or a top-level `registry_id`), with Kasm's messages: `missing` when no id
+    is given, `invalid` (where Kasm has one) when it is not a uuid, `not_found` when there is no such
+    row; `{value}` in a message is the id as sent."""
+    section, _, key = where.rpartition(".")
+    value = (target(call.body, section) if section else call.body).get(key)
     if not value:
         raise KasmError(missing, status)
     if invalid is not None and parse_id(value) is None:
         raise KasmError(invalid, status)
-    row = find_row(db, table, value)
+    row = find_row(call.db, table, value)
     if row is None:
         raise KasmError(not_found.format(value=value), status)
     return row

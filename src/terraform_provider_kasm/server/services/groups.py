@@ -117,8 +117,7 @@ def _target_group(
     denied: str = "Unauthorized",
 ) -> Group:
     """`target_group`'s group (`require_row`), which the key must then be `allowed` to see or change."""
-    spec = target(call.body, "target_group")
-    group = require_row(call.db, Group, spec, "group_id", missing, not_found, invalid=invalid)
+    group = require_row(call, Group, "target_group.group_id", missing, not_found, invalid=invalid)
     if allowed is not None and not allowed(call, group):
         raise KasmError(denied, 401)
     return group
@@ -239,10 +238,10 @@ def _membership_targets(call: KasmCall) -> tuple[User, Group]:
     if not user_spec or not group_spec or not user_spec.get("user_id") or not group_spec.get("group_id"):
         raise KasmError(MISSING_COLON, 400)
     user = require_row(
-        call.db, User, user_spec, "user_id", MISSING_COLON, "Invalid User ID ({value})", status=400
+        call, User, "target_user.user_id", MISSING_COLON, "Invalid User ID ({value})", status=400
     )
     group = require_row(
-        call.db, Group, group_spec, "group_id", MISSING_COLON, "Invalid Group ID ({value})", status=400
+        call, Group, "target_group.group_id", MISSING_COLON, "Invalid Group ID ({value})", status=400
     )
     if not can_modify(call, group):
         raise KasmError("Unauthorized", 401)
@@ -472,12 +471,7 @@ def update_settings_group(call: KasmCall) -> dict[str, Any]:
 def remove_settings_group(call: KasmCall) -> dict[str, Any]:
     """Remove a group's setting."""
     setting = require_row(
-        call.db,
-        GroupSetting,
-        call.body,
-        "group_setting_id",
-        "Invalid request",
-        "Group setting does not exist",
+        call, GroupSetting, "group_setting_id", "Invalid request", "Group setting does not exist"
     )
     group = call.db.get(Group, setting.group_id)
     if group is None or not can_modify(call, group):

@@ -315,10 +315,9 @@ def update_image(call: KasmCall) -> dict[str, Any]:
     spec = target(call.body, "target_image")
     caller = call.user.user_id if call.user is not None else call.api.api_id
     image = require_row(
-        call.db,
+        call,
         Image,
-        spec,
-        "image_id",
+        "target_image.image_id",
         MISSING_COLON,
         f"User ({caller}) attempted to update an image ({{value}}) that does not exist.",
     )
@@ -362,14 +361,7 @@ def _differs(image: Image, key: str, value: Any) -> bool:
 @endpoints.read_write([P.IMAGES_DELETE], DeleteImageRequest, Empty)
 def delete_image(call: KasmCall) -> dict[str, Any]:
     """Delete an image and its group authorisations (refused while sessions use it)."""
-    image = require_row(
-        call.db,
-        Image,
-        target(call.body, "target_image"),
-        "image_id",
-        MISSING_COLON,
-        "Image({value}) Does not Exist",
-    )
+    image = require_row(call, Image, "target_image.image_id", MISSING_COLON, "Image({value}) Does not Exist")
     casts = call.db.scalar(
         select(func.count()).select_from(CastConfig).where(CastConfig.image_id == image.image_id)
     )

@@ -203,9 +203,8 @@ def _check_registrable(call: KasmCall, key: str, fields: dict[str, Any]) -> None
 def delete_license(call: KasmCall) -> dict[str, Any]:
     """Remove a license."""
     lic = require_row(
-        call.db,
+        call,
         License,
-        call.body,
         "license_id",
         "Invalid Request. Missing license_id",
         "license_id ({value}) does not exist",

@@ -128,12 +128,7 @@ def create_registry(call: KasmCall) -> dict[str, Any]:
 
 def _registry(call: KasmCall) -> Registry:
     return require_row(
-        call.db,
-        Registry,
-        call.body,
-        "registry_id",
-        "Missing Registry ID",
-        "Registry ({value}) does not exist",
+        call, Registry, "registry_id", "Missing Registry ID", "Registry ({value}) does not exist"
     )
 
 

@@ -35,9 +35,10 @@ def _spec(call: KasmCall) -> dict[str, Any]:
     return spec
 
 
-def _kasm(call: KasmCall, spec: dict[str, Any]) -> Kasm:
+def _kasm(call: KasmCall) -> Kasm:
+    where = "target_session_permissions.kasm_id"
     return require_row(
-        call.db, Kasm, spec, "kasm_id", MISSING_COLON, "No session found with kasm_id ({value})", status=400
+        call, Kasm, where, MISSING_COLON, "No session found with kasm_id ({value})", status=400
     )
 
 
@@ -56,7 +57,7 @@ def _of_kasm(call: KasmCall, kasm: Kasm) -> list[SessionPermission]:
 def set_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Grant users access (`r`, `rw`, `rwo`) to a session; existing grants are updated."""
     spec = _spec(call)
-    kasm = _kasm(call, spec)
+    kasm = _kasm(call)
     entries = spec.get("session_permissions")
     if not isinstance(entries, list) or not entries:
         raise KasmError(MISSING_COLON, 400)
@@ -82,7 +83,7 @@ def set_session_permissions(call: KasmCall) -> dict[str, Any]:
 def set_all_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Set `access` on every existing grant of a session."""
     spec = _spec(call)
-    kasm = _kasm(call, spec)
+    kasm = _kasm(call)
     if "access" not in spec:
         raise KasmError(MISSING_COLON, 400)
     access = _access(spec["access"])
@@ -114,7 +115,7 @@ def get_session_permissions(call: KasmCall) -> dict[str, Any]:
 def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Remove the grants of `user_ids` on a session (all or nothing)."""
     spec = _spec(call)
-    kasm = _kasm(call, spec)
+    kasm = _kasm(call)
     user_ids = spec.get("user_ids")
     if not isinstance(user_ids, list) or not user_ids:
         raise KasmError(MISSING_COLON, 400)
@@ -135,7 +136,7 @@ def delete_session_permissions(call: KasmCall) -> dict[str, Any]:
 @endpoints.read_write([P.SESSIONS_MODIFY], SessionPermissionsRequest, Empty)
 def delete_all_session_permissions(call: KasmCall) -> dict[str, Any]:
     """Remove every grant of a session."""
-    kasm = _kasm(call, _spec(call))
+    kasm = _kasm(call)
     for permission in _of_kasm(call, kasm):
         call.db.delete(permission)
     return {}

@@ -48,10 +48,9 @@ def _licensed(call: KasmCall) -> None:
 def _find(call: KasmCall) -> tuple[StagingConfig, dict[str, Any]]:
     spec = target(call.body, "target_staging_config")
     config = require_row(
-        call.db,
+        call,
         StagingConfig,
-        spec,
-        "staging_config_id",
+        "target_staging_config.staging_config_id",
         MISSING_DOT,
         "Staging config with id ({value}) does not exist",
         status=400,

@@ -97,13 +97,7 @@ def find_user(db: Session, spec: dict[str, Any]) -> User | None:
 def required_user(call: KasmCall) -> User:
     """The user `target_user.user_id` names (get_login and the session-token calls; HTTP 400)."""
     return require_row(
-        call.db,
-        User,
-        target(call.body, "target_user"),
-        "user_id",
-        MISSING_COLON,
-        "No user found with id: ({value})",
-        status=400,
+        call, User, "target_user.user_id", MISSING_COLON, "No user found with id: ({value})", status=400
     )
 
 
@@ -364,7 +358,7 @@ def update_user(call: KasmCall) -> dict[str, Any]:
     """Update a user (`username` is required)."""
     spec = target(call.body, "target_user")
     db = call.db
-    user = require_row(db, User, spec, "user_id", "Invalid Request", "Unknown User", status=400)
+    user = require_row(call, User, "target_user.user_id", "Invalid Request", "Unknown User", status=400)
     _require_admin_rights(call, user)
     if not spec.get("username"):
         raise KasmError("Username is not present", 400)
@@ -424,9 +418,7 @@ def delete_user(call: KasmCall) -> dict[str, Any]:
     if not isinstance(force, bool):
         raise KasmError("Invalid Request. 'force' option must be boolean")
     db = call.db
-    user = require_row(
-        db, User, target(body, "target_user"), "user_id", MISSING_COLON, "Unknown user ({value})", status=400
-    )
+    user = require_row(call, User, "target_user.user_id", MISSING_COLON, "Unknown user ({value})", status=400)
     _require_admin_rights(call, user)
     sessions = db.scalar(select(func.count()).select_from(Kasm).where(Kasm.user_id == user.user_id)) or 0
     if sessions and not force:
@@ -449,10 +441,9 @@ def logout_user(call: KasmCall) -> dict[str, Any]:
     if not spec:
         raise KasmError("Invalid Request: Missing required target_user", 400)
     user = require_row(
-        call.db,
+        call,
         User,
-        spec,
-        "user_id",
+        "target_user.user_id",
         "Invalid Request: Missing required user_id",
         "Unknown user ({value})",
         status=400,
@@ -503,7 +494,12 @@ def update_user_attributes(call: KasmCall) -> dict[str, Any]:
     if not spec:
         raise KasmError("No target user attribute in request", 400)
     user = require_row(
-        call.db, User, spec, "user_id", "Missing required parameters", "Missing or invalid user", status=400
+        call,
+        User,
+        "target_user_attributes.user_id",
+        "Missing required parameters",
+        "Missing or invalid user",
+        status=400,
     )
     _require_admin_rights(call, user)
     attributes = _attributes(call.db, user)

@@ -126,10 +126,9 @@ def update_zone(call: KasmCall) -> dict[str, Any]:
     """Change the fields given of a zone."""
     spec = target(call.body, "target_zone")
     zone = require_row(
-        call.db,
+        call,
         Zone,
-        spec,
-        "zone_id",
+        "target_zone.zone_id",
         MISSING_DOT,
         "Invalid Request. Zone does not exit by that id",
         invalid="Invalid Request. zone_id must be a uuid",
@@ -151,10 +150,9 @@ def update_zone(call: KasmCall) -> dict[str, Any]:
 def delete_zone(call: KasmCall) -> dict[str, Any]:
     """Delete a zone."""
     zone = require_row(
-        call.db,
+        call,
         Zone,
-        target(call.body, "target_zone"),
-        "zone_id",
+        "target_zone.zone_id",
         MISSING_DOT,
         "Zone ({value}) Does not Exist",
         invalid="Invalid Request: manager_id must be a uuid",
