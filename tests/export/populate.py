@@ -21,7 +21,8 @@ class Populated:
 def populate(client: KasmClient) -> Populated:
     """Two groups (one a name that needs mangling, one with a name clashing after mangling), three
     users, memberships (one in the built-in Administrators), group images of a new and a seeded image,
-    group settings, a zone, an image with a docker password, a staging and a cast config."""
+    group settings, a zone, an image with a docker password, staging configs in the new and the
+    built-in zone, a cast config."""
     ops = client.groups.create("Ops Team", priority=10, description='On call: "ops" ${not a template}')
     dev = client.groups.create("ops-team", priority=20)
     users = {
@@ -54,6 +55,10 @@ def populate(client: KasmClient) -> Populated:
     client.groups.add_setting(ops.group_id, catalogue["allow_kasm_audio"], "false")
     client.staging_configs.create(
         StagingConfigSpec(zone_id=zone.zone_id, image_id=image.image_id, num_sessions=1, expiration=2.5)
+    )
+    default_zone = next(z for z in client.zones.list() if z.zone_name == "default")
+    client.staging_configs.create(
+        StagingConfigSpec(zone_id=default_zone.zone_id, image_id=image.image_id, num_sessions=2, expiration=1)
     )
     client.cast_configs.create(
         CastConfigSpec(key="kiosk", casting_config_name="Kiosk", image_id=image.image_id)

@@ -62,7 +62,7 @@ def test_every_exported_object_plans_clean(provider_harness: Harness, tmp_path: 
         "kasm_group_membership": 5,
         "kasm_group_image": 2,
         "kasm_group_setting": checked["kasm_group_setting"],
-        "kasm_staging_config": 1,
+        "kasm_staging_config": 2,
         "kasm_cast_config": 1,
     }
     assert checked["kasm_group_setting"] > 1
@@ -81,7 +81,7 @@ def test_names_references_and_builtins(provider_harness: Harness, tmp_path: Path
         "kasm_group_membership": 4,
         "kasm_group_image": 2,
         "kasm_group_setting": 1,
-        "kasm_staging_config": 1,
+        "kasm_staging_config": 2,
         "kasm_cast_config": 1,
         "kasm_license": 0,
     }
@@ -108,6 +108,9 @@ def test_names_references_and_builtins(provider_harness: Harness, tmp_path: Path
     # The seeded image is left out, and found by name.
     assert has(group_images, "image_id", "data.kasm_image.terminal.id")
     assert 'data "kasm_image" "terminal" {' in (tmp_path / "data.tf").read_text()
+    # The built-in zone is left out, and found by name.
+    staging = (tmp_path / "staging_configs.tf").read_text()
+    assert has(staging, "zone_id", 'one([for z in data.kasm_zones.all.zones : z.id if z.name == "default"])')
     images = (tmp_path / "images.tf").read_text()
     assert has(images, "zone_id", "kasm_zone.east.id") and "s3cret" not in images
     assert has(images, "ignore_changes", "[docker_password]")

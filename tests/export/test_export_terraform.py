@@ -130,7 +130,7 @@ def test_export_imports_clean_and_clones(
             for line in (out / "imports.sh").read_text().splitlines()
             if line.startswith("terraform import ")
         ]
-        assert len(expected) == 16, expected
+        assert len(expected) == 17, expected
 
     if import_blocks:
         with step("the plan shows only imports, no change"):
@@ -141,7 +141,9 @@ def test_export_imports_clean_and_clones(
             assert plan.raw["resource_changes"] and len(plan.raw["resource_changes"]) == len(expected)
         with step("apply imports them"):
             tf.apply()
-            assert sorted(tf.state_list()) == sorted([*expected, "data.kasm_image.terminal"])
+            assert sorted(tf.state_list()) == sorted(
+                [*expected, "data.kasm_image.terminal", "data.kasm_zones.all"]
+            )
     else:
         with step("imports.sh imports them (Terraform < 1.5)"):
             bin_dir = tmp_path / "bin"
