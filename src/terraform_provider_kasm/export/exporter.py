@@ -65,11 +65,14 @@ class Kind:
     fixed: Mapping[str, Any] = field(default_factory=dict)
     #: Attributes in lifecycle ignore_changes (besides the secrets).
     ignore: tuple[str, ...] = ()
+    #: The secrets' variables have no default (the resource cannot be configured without them).
+    required_secrets: bool = False
     note: str = ""
 
 
 class Listing:
-    """The listings of one export, each made once (the links list per group from the groups)."""
+    """The listings of one export, each made once (the links list per group from the groups), through
+    the provider's read cache, so the resources' reads that follow are served from the same answers."""
 
     def __init__(self, data: KasmData) -> None:
         self.data = data
@@ -82,7 +85,7 @@ class Listing:
         return self._memo[name]
 
     def users(self) -> list[Any]:
-        return self.once("users", lambda: sorted(self.client.users.list(), key=lambda u: u.username))
+        return self.once("users", lambda: sorted(self.data.users(), key=lambda u: u.username))
 
     def groups(self) -> list[Any]:
         return self.once("groups", lambda: sorted(self.data.groups(), key=lambda g: g.name))
@@ -123,7 +126,7 @@ def _memberships(ls: Listing) -> Iterator[Found]:
         # Kasm puts every user in All Users itself; those memberships are never written.
         if g.group_id == ALL_USERS_GROUP_ID:
             continue
-        for m in sorted(ls.client.groups.users(g.group_id), key=lambda m: m.username):
+        for m in sorted(ls.data.group_users(g.group_id) or (), key=lambda m: m.username):
             builtin = g.is_system and m.username in BUILTIN_USERS
             yield Found(
                 f"{g.group_id}:{m.user_id}",
@@ -137,7 +140,7 @@ def _memberships(ls: Listing) -> Iterator[Found]:
 
 def _group_images(ls: Listing) -> Iterator[Found]:
     for g in ls.groups():
-        for gi in sorted(ls.client.groups.images(g.group_id), key=lambda x: ls.image_label(x.image_id)):
+        for gi in sorted(ls.data.group_images(g.group_id) or (), key=lambda x: ls.image_label(x.image_id)):
             yield Found(
                 f"{g.group_id}:{gi.image_id}",
                 "",
@@ -151,7 +154,7 @@ def _group_images(ls: Listing) -> Iterator[Found]:
 
 def _group_settings(ls: Listing) -> Iterator[Found]:
     for g in ls.groups():
-        for st in sorted(ls.client.groups.settings(g.group_id), key=lambda x: x.name):
+        for st in sorted(ls.data.group_settings(g.group_id) or (), key=lambda x: x.name):
             # All Users' settings are Kasm's defaults.
             yield Found(
                 f"{g.group_id}:{st.name}",
@@ -246,10 +249,20 @@ KINDS: tuple[Kind, ...] = (
         omit=frozenset(CAST_ALIASES),
     ),
     Kind(
-        "kasm_license", "licenses.tf", _licenses, secrets=("license_key",), omit=frozenset({"activation_key"})
+        "kasm_license",
+        "licenses.tf",
+        _licenses,
+        secrets=("license_key",),
+        # issued_to goes with activation_key only; a license is written with its key.
+        omit=frozenset({"activation_key", "issued_to"}),
+        # license_key or activation_key must be set even to import: the variable has no default.
+        required_secrets=True,
     ),
 )
 KIND_BY_TYPE = {k.type_name: k for k in KINDS}
+SUPPORT_FILES = ("terraform.tf", "data.tf", "variables.tf", "imports.tf", "imports.sh")
+#: Every file an export may write.
+OWN_FILES = (*(k.file for k in KINDS), *SUPPORT_FILES)
 #: Resource types the export leaves out, and why.
 NOT_EXPORTED: Mapping[str, str] = {
     "kasm_session": "a running session is not configuration: it ends, and a new one is a new container",
@@ -393,7 +406,7 @@ class Writer:
                             "description": f"{name} of {entry.address} (Kasm never returns it)",
                             "type": hcl.Expr("string"),
                             "sensitive": True,
-                            "default": None,
+                            **({} if kind.required_secrets else {"default": None}),
                         },
                     )
                 )
@@ -443,6 +456,10 @@ def run(data: KasmData, options: Options, progress: TextIO | None = sys.stderr) 
     writer = Writer(listing, entries)
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
+    # A previous export's files (a type now empty, imports.tf before --no-import-blocks) would be
+    # read with the new ones; only the export's own file names are removed.
+    for name in OWN_FILES:
+        (out / name).unlink(missing_ok=True)
     files: list[Path] = []
     written = {t: 0 for t in counts}
     handles: dict[str, TextIO] = {}
