@@ -168,3 +168,21 @@ def test_filters_and_dry_run(provider_harness: Harness, tmp_path: Path) -> None:
     result = exporter.run(KasmData(h.client), options, progress=None)
     assert result.counts == {"kasm_user": 2, "kasm_group_membership": 3} and result.files == []
     assert not (tmp_path / "out").exists()
+
+
+def test_references_to_filtered_out_objects_are_lookups(provider_harness: Harness, tmp_path: Path) -> None:
+    h = provider_harness
+    populate(h.client)
+    options = exporter.Options(out=tmp_path, types=frozenset({"kasm_group_membership"}))
+    result = exporter.run(KasmData(h.client), options, progress=None)
+    assert result.counts == {"kasm_group_membership": 4}
+    memberships = (tmp_path / "group_memberships.tf").read_text()
+    assert has(memberships, "group_id", "data.kasm_group.ops_team.id")
+    assert has(memberships, "user_id", "data.kasm_user.bob.id")
+    # "ops-team" clashes with "Ops Team" after mangling: its lookup is another data block.
+    assert has(memberships, "group_id", "data.kasm_group.ops_team_2.id")
+    assert has(memberships, "group_id", '"31aa063c670648589533d3c42092d02a"')
+    data = (tmp_path / "data.tf").read_text()
+    assert 'data "kasm_group" "ops_team" {' in data and has(data, "name", '"Ops Team"')
+    assert 'data "kasm_group" "ops_team_2" {' in data and has(data, "name", '"ops-team"')
+    assert 'data "kasm_user" "alice_example_com" {' in data

@@ -96,15 +96,24 @@ class Listing:
     def zones(self) -> list[Any]:
         return self.once("zones", lambda: sorted(self.data.zones(), key=lambda z: z.zone_name))
 
-    def group_name(self, group_id: str) -> str:
-        return next((g.name for g in self.groups() if g.group_id == group_id), group_id)
+    def by_id(self, type_name: str, kasm_id: str) -> Any:
+        """The listed object of a type by its Kasm id, or None (one dict per type)."""
+        listed, key = {
+            "kasm_user": (self.users, "user_id"),
+            "kasm_group": (self.groups, "group_id"),
+            "kasm_image": (self.images, "image_id"),
+            "kasm_zone": (self.zones, "zone_id"),
+        }[type_name]
+        index = self.once(f"{type_name} by id", lambda: {getattr(x, key): x for x in listed()})
+        return index.get(kasm_id)
 
     def image_label(self, image_id: str) -> str:
-        image = next((i for i in self.images() if i.image_id == image_id), None)
+        image = self.by_id("kasm_image", image_id)
         return image_label(image) if image is not None else image_id
 
     def zone_name(self, zone_id: str | None) -> str:
-        return next((z.zone_name for z in self.zones() if z.zone_id == zone_id), zone_id or "none")
+        zone = self.by_id("kasm_zone", zone_id or "")
+        return str(zone.zone_name) if zone is not None else zone_id or "none"
 
 
 def image_label(image: Any) -> str:
@@ -332,6 +341,18 @@ class Writer:
         self.variables: list[hcl.Block] = []
         #: expression → the Kasm id it stands for on the Kasm exported (for tests and reviews).
         self.resolved: dict[str, str] = {}
+        self._lookup_names: dict[tuple[str, str], str] = {}
+        self._data_names: dict[str, hcl.Names] = {}
+
+    def _data(self, type_name: str, kasm_id: str, label: str, arguments: dict[str, Any]) -> hcl.Expr:
+        """``data.<type>.<name>.id`` of one lookup per object (names unique per data type)."""
+        key = (type_name, kasm_id)
+        name = self._lookup_names.get(key)
+        if name is None:
+            names = self._data_names.setdefault(type_name, hcl.Names())
+            name = self._lookup_names[key] = names.take(hcl.identifier(label, type_name[5:]))
+            self.lookups[f"{type_name}.{name}"] = hcl.Block("data", [type_name, name], arguments)
+        return hcl.Expr(f"data.{type_name}.{name}.id")
 
     def reference(self, type_name: str, kasm_id: Any) -> Any:
         if not isinstance(kasm_id, str):
@@ -345,27 +366,21 @@ class Writer:
     def lookup(self, type_name: str, kasm_id: str) -> Any:
         """An object left out of the export (built in, filtered): found by name on the Kasm the
         configuration is applied to, so it works on another Kasm too. Built-in groups have the same
-        id on every Kasm, so group ids stay as they are."""
+        id on every Kasm, so their ids stay as they are."""
         if type_name == "kasm_image":
-            image = next((i for i in self.listing.images() if i.image_id == kasm_id), None)
-            if image is None:
-                return kasm_id
-            name = hcl.identifier(image_label(image), "image")
-            self.lookups.setdefault(
-                f"kasm_image.{name}", hcl.Block("data", ["kasm_image", name], {"name": image.name})
-            )
-            return hcl.Expr(f"data.kasm_image.{name}.id")
+            image = self.listing.by_id("kasm_image", kasm_id)
+            if image is not None:
+                return self._data("kasm_image", kasm_id, image_label(image), {"name": image.name})
         if type_name == "kasm_user":
-            user = next((u for u in self.listing.users() if u.user_id == kasm_id), None)
-            if user is None:
-                return kasm_id
-            name = hcl.identifier(user.username, "user")
-            self.lookups.setdefault(
-                f"kasm_user.{name}", hcl.Block("data", ["kasm_user", name], {"username": user.username})
-            )
-            return hcl.Expr(f"data.kasm_user.{name}.id")
+            user = self.listing.by_id("kasm_user", kasm_id)
+            if user is not None:
+                return self._data("kasm_user", kasm_id, user.username, {"username": user.username})
+        if type_name == "kasm_group":
+            group = self.listing.by_id("kasm_group", kasm_id)
+            if group is not None and not group.is_system:
+                return self._data("kasm_group", kasm_id, group.name, {"name": group.name})
         if type_name == "kasm_zone":
-            zone = next((z for z in self.listing.zones() if z.zone_id == kasm_id), None)
+            zone = self.listing.by_id("kasm_zone", kasm_id)
             if zone is None:
                 return kasm_id
             self.lookups.setdefault("kasm_zones.all", hcl.Block("data", ["kasm_zones", "all"], {}))
