@@ -178,3 +178,36 @@ def test_mirror_command_without_release_zips_says_what_to_run(
 ) -> None:
     assert cli.main(["mirror", str(tmp_path / "m"), "--release-dir", str(tmp_path)]) == 1
     assert "scripts/release" in capsys.readouterr().err
+
+
+def test_python_build_gives_a_wheel_and_sdist_with_the_server_only_in_its_extra(tmp_path: Path) -> None:
+    # --no-isolation: the venv's setuptools (a build from a clean environment fetches it from PyPI).
+    import sys
+    from email.parser import Parser
+
+    from tests.fixtures.terraform import REPO_ROOT
+
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(REPO_ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    built = sorted(p.name for p in tmp_path.iterdir())
+    assert built == [
+        f"terraform_provider_kasm-{__version__}-py3-none-any.whl",
+        f"terraform_provider_kasm-{__version__}.tar.gz",
+    ]
+    with zipfile.ZipFile(tmp_path / built[0]) as z:
+        names = z.namelist()
+        meta = Parser().parsestr(z.read(f"terraform_provider_kasm-{__version__}.dist-info/METADATA").decode())
+        entry_points = z.read(f"terraform_provider_kasm-{__version__}.dist-info/entry_points.txt").decode()
+    assert meta["Version"] == __version__
+    requires = meta.get_all("Requires-Dist") or []
+    unconditional = {r.split(">")[0].split("[")[0].strip() for r in requires if "extra ==" not in r}
+    assert unconditional == {"grpcio", "protobuf", "msgpack", "cryptography", "httpx"}
+    server_extra = {r.split(">")[0].strip() for r in requires if 'extra == "server"' in r}
+    assert {"fastapi", "uvicorn", "sqlalchemy", "alembic"} <= server_extra
+    assert "terraform-provider-kasm = terraform_provider_kasm.cli:main" in entry_points
+    assert "terraform_provider_kasm/_version.py" in names
+    assert not [n for n in names if n.startswith("tests/")]
