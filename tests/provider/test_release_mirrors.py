@@ -36,7 +36,12 @@ def source_key() -> str:
     """A hash of everything the build depends on (the package, pyproject.toml, scripts/release)."""
     h = hashlib.sha256()
     files = [REPO_ROOT / "pyproject.toml", REPO_ROOT / "scripts" / "release"]
-    files += sorted(p for p in (REPO_ROOT / "src").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    # Not what setuptools writes (egg-info changes with every editable install or python -m build).
+    files += sorted(
+        p
+        for p in (REPO_ROOT / "src").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not any(x.endswith(".egg-info") for x in p.parts)
+    )
     for path in files:
         h.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:20]
