@@ -35,6 +35,13 @@ SERVER_EXTRA_HINT = (
 )
 
 
+FROZEN_INSTALL_HINT = (
+    "This is the standalone release executable: `install` is for the pip-installed provider.\n"
+    "Serve its release zip from a mirror (terraform-provider-kasm mirror DIR, see the README), or unzip\n"
+    "it into ~/.terraform.d/plugins/registry.terraform.io/kasmtech/kasm/<version>/<os>_<arch>/.\n"
+)
+
+
 def _missing_server_modules() -> list[str]:
     from importlib.util import find_spec
 
@@ -128,6 +135,10 @@ def _run_subcommand(args: list[str]) -> int:
         return _mirror(ns)
     from . import install as inst
 
+    if ns.command in ("install", "uninstall") and getattr(sys, "frozen", False):
+        # The launcher runs a Python environment; the release executable has none to point at.
+        sys.stderr.write(FROZEN_INSTALL_HINT)
+        return 1
     if ns.command == "install":
         paths = inst.install(ns.dir)
         for p in paths:

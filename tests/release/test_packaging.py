@@ -211,3 +211,14 @@ def test_python_build_gives_a_wheel_and_sdist_with_the_server_only_in_its_extra(
     assert "terraform-provider-kasm = terraform_provider_kasm.cli:main" in entry_points
     assert "terraform_provider_kasm/_version.py" in names
     assert not [n for n in names if n.startswith("tests/")]
+
+
+def test_the_frozen_executable_refuses_install_and_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert cli.main(["install", "--dir", str(tmp_path)]) == 1
+    assert "terraform-provider-kasm mirror DIR" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
