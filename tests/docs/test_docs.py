@@ -244,3 +244,14 @@ def test_examples_pass_terraform_validate(
     with ThreadPoolExecutor(max_workers=4) as pool:
         failures = [f for f in pool.map(validate, workdirs) if f]
     assert not failures, "terraform validate failed:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("resource", provider_factory().get_resources(), ids=lambda r: r.type_name)
+def test_descriptions_leave_import_to_the_import_section(resource: object) -> None:
+    """How to import is said once, by the page's Import section (from import.sh and
+    import-by-string-id.tf), not again in the resource's description."""
+    from terraform_provider_kasm.tfplugin.resource import Resource
+
+    assert isinstance(resource, Resource)
+    text = resource.schema.markdown_description or resource.schema.description or ""
+    assert not re.search(r"Import (with|by)|terraform import \S+\.", text), text

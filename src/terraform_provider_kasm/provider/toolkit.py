@@ -306,12 +306,12 @@ class LinkResource(Resource):
         extra: Mapping[str, s.Attribute] | None = None,
     ) -> s.Schema:
         """The schema: ``id`` (``<a>:<b>``), the two reference ids (``references``: part → (markdown,
-        what a change means)) and ``extra`` computed attributes. The import line is appended."""
+        what a change means)) and ``extra`` computed attributes."""
         key = ":".join(f"<{p}>" for p in parts)
         first = markdown.split("\n\n", 1)[0]
         return s.Schema(
             description=first.replace("`", "").replace("*", ""),
-            markdown_description=f"{markdown}\n\nImport with `terraform import {type_name}.x {key}`.",
+            markdown_description=markdown,
             attributes={
                 "id": computed(f"`{key}`, both as 32 hex digits."),
                 **{p: reference_id(*references[p]) for p in parts},

@@ -29,8 +29,10 @@ from typing import Any
 
 from .provider import Provider
 from .schema import (
+    AtLeastOneOf,
     Attribute,
     Block,
+    ExactlyOneOf,
     IntBetween,
     LengthBetween,
     NestedAttributes,
@@ -296,7 +298,7 @@ def _attribute_entry(name: str, attribute: Attribute, path: tuple[str, ...], rea
         entry.notes.append("Deprecated")
         entry.sentences.append(f"**Deprecated:** {attribute.deprecated.strip()}")
     if not is_read_only:
-        entry.sentences += [_validator_sentence(v) for v in attribute.validators]
+        entry.sentences += [_validator_sentence(v, name) for v in attribute.validators]
         entry.sentences += [
             _sentence(m.description) for m in attribute.plan_modifiers if isinstance(m, RequiresReplace)
         ]
@@ -446,7 +448,12 @@ def type_label(t: Type) -> str:
     return type(t).__name__
 
 
-def _validator_sentence(validator: Validator) -> str:
+def _validator_sentence(validator: Validator, name: str = "") -> str:
+    if isinstance(validator, ExactlyOneOf | AtLeastOneOf) and validator.custom_description is None and name:
+        # On an attribute the rule counts the attribute itself too: say so.
+        how = "Exactly" if isinstance(validator, ExactlyOneOf) else "At least"
+        others = " and ".join(f"`{'.'.join(p)}`" for p in validator.paths)
+        return f"{how} one of `{name}` and {others} must be set."
     if isinstance(validator, OneOf):
         return "One of: " + ", ".join(f"`{_hcl_literal(v)}`" for v in validator.values) + "."
     if isinstance(validator, LengthBetween):

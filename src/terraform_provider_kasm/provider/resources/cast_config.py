@@ -161,9 +161,7 @@ class CastConfigResource(Resource):
             "with the settings below. Needs the license feature *session_casting* (included by "
             "default).\n\nAttribute names are Kasm's own. The Go provider's `name`, "
             "`allow_clipboard_down`, `allow_clipboard_up`, `allow_microphone`, `allow_sharing`, "
-            "`audio_default_on` and `ime_mode_default_on` are accepted as deprecated aliases.\n\n"
-            "Import with the cast config id (`terraform import kasm_cast_config.x <cast_config_id>`) or "
-            "its key (`terraform import kasm_cast_config.x key:<key>`)."
+            "`audio_default_on` and `ime_mode_default_on` are accepted as deprecated aliases."
         ),
         attributes={
             "id": computed("The cast config id (Kasm's `cast_config_id`, 32 hex digits)."),

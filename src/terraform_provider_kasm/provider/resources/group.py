@@ -99,9 +99,7 @@ class GroupResource(Resource):
             "A Kasm group. Users launch images and get settings through the groups they belong to: "
             "authorize images with `kasm_group_image` and add users with `kasm_group_membership`.\n\n"
             "Kasm's built-in groups (*All Users*, *Administrators*) can be imported to manage their "
-            "name, priority and description; destroying them only removes them from the state.\n\n"
-            "Import with the group id (`terraform import kasm_group.x <group_id>`) or its name "
-            "(`terraform import kasm_group.x name:<name>`)."
+            "name, priority and description; destroying them only removes them from the state."
         ),
         attributes={
             "id": computed("The group id (Kasm's `group_id`, 32 hex digits)."),
@@ -116,12 +114,10 @@ class GroupResource(Resource):
                 Number,
                 required=True,
                 validators=[s.IntBetween(MIN_PRIORITY, MAX_PRIORITY)],
-                description=(
-                    f"{MIN_PRIORITY}-{MAX_PRIORITY}; a lower number wins when a user's groups set the same setting."
-                ),
+                # The range is said by the validator's sentence in the docs.
                 markdown_description=(
-                    f"From {MIN_PRIORITY} to {MAX_PRIORITY}. When several of a user's groups set the same "
-                    "setting, the group with the **lowest** number wins."
+                    "When several of a user's groups set the same setting, the group with the **lowest** "
+                    "number wins."
                 ),
             ),
             "description": s.Attribute(

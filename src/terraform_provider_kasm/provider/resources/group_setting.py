@@ -205,7 +205,6 @@ class GroupSettingResource(Resource):
             "other groups or the default. On *All Users* the setting is the default itself and "
             "cannot be removed: create changes it in place and destroy puts back the value it had "
             "before (after an import that value is unknown, and destroy leaves the setting as it is)."
-            "\n\nImport with `terraform import kasm_group_setting.x <group_id>:<name>`."
         ),
         attributes={
             "id": computed("`<group_id>:<name>`, the group id as 32 hex digits."),

@@ -196,9 +196,7 @@ SCHEMA = s.Schema(
         "strings, best written with `jsonencode()`; key order and whitespace are never a change. "
         "Memory is in bytes, as Kasm stores it (Kasm's UI counts 1 MB as 1,000,000 bytes).\n\n"
         "Destroying the image deletes it; Kasm refuses while a session or a cast config uses it, and "
-        "the error says which.\n\n"
-        "Import with the image id (`terraform import kasm_image.x <image_id>`) or its docker name "
-        "(`terraform import kasm_image.x name:kasmweb/terminal:1.16.0`, when exactly one image has it)."
+        "the error says which."
     ),
     attributes={
         "id": computed("The image id (Kasm's `image_id`, 32 hex digits)."),

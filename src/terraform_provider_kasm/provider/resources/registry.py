@@ -87,9 +87,7 @@ class RegistryResource(Resource):
             "source; install one with `kasm_image`.\n\n"
             "Kasm cannot move an installed registry to another URL, channel or schema: changing `url`, "
             "`channel` or `override_schema` replaces it (uninstalled and installed again; workspaces "
-            "installed from it stay). `do_auto_update` changes in place.\n\n"
-            "Import with the registry id (`terraform import kasm_registry.x <registry_id>`) or its URL "
-            "(`terraform import kasm_registry.x url:<url>`)."
+            "installed from it stay). `do_auto_update` changes in place."
         ),
         attributes={
             "id": computed("The registry id (Kasm's `registry_id`, 32 hex digits)."),

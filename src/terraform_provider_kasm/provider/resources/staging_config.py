@@ -67,9 +67,7 @@ class StagingConfigResource(Resource):
         markdown_description=(
             "Kasm staging: `num_sessions` standby sessions of `image_id` kept ready in `zone_id`, so "
             "users get one at once. One staging config per zone and image. Needs the license feature "
-            "*session_staging* (included by default).\n\nImport with the staging config id "
-            "(`terraform import kasm_staging_config.x <staging_config_id>`) or its zone and image "
-            "(`terraform import kasm_staging_config.x <zone_id>:<image_id>`)."
+            "*session_staging* (included by default)."
         ),
         attributes={
             "id": computed("The staging config id (Kasm's `staging_config_id`, 32 hex digits)."),

@@ -101,7 +101,7 @@ _PROFILE = {
     name: s.Attribute(
         String,
         optional=True,
-        description=f"The user's {name.replace('_', ' ')} (at most 64 characters). Removing it clears it.",
+        description=f"The user's {name.replace('_', ' ')}. Removing it clears it.",
         validators=[s.LengthBetween(0, 64)],
     )
     for name in _PROFILE_FIELDS

@@ -81,9 +81,7 @@ class ZoneResource(Resource):
             "the zone's proxy. Every field Kasm stores is an attribute, each with Kasm's default.\n\n"
             "Kasm refuses to delete a zone while managers or servers are in it (so the install's "
             "`default` zone can be imported and managed, but not destroyed); the error gives Kasm's "
-            "message.\n\n"
-            "Import with the zone id (`terraform import kasm_zone.x <zone_id>`) or its name "
-            "(`terraform import kasm_zone.x name:<name>`)."
+            "message."
         ),
         attributes={
             "id": computed("The zone id (Kasm's `zone_id`, 32 hex digits)."),
