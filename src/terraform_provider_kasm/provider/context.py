@@ -117,6 +117,18 @@ class KasmData:
         finally:
             self.reads.invalidate()
 
+    def read_or_gone(self, key: tuple[str, ...], fetch: Callable[[], T]) -> T | None:
+        """One object read once per provider process and write (cached under ``key``); None when
+        Kasm no longer has it (``NotFound``), so read can drop it from the state."""
+
+        def fetch_or_none() -> T | None:
+            try:
+                return fetch()
+            except kerr.NotFound:
+                return None
+
+        return self.reads.get(key, fetch_or_none)
+
     def remove(self, delete: Callable[[], object]) -> None:
         """Run a delete call as a write; an object already gone (``NotFound``) counts as removed."""
         with self.writing(), suppress(kerr.NotFound):

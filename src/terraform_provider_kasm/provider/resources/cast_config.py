@@ -27,7 +27,6 @@ from ..helpers import (
     api_errors,
     deleted_outside,
     diagnostic,
-    gone_if_missing,
     id_changed,
     keep_null,
     normalize_id,
@@ -391,9 +390,8 @@ class CastConfigResource(Resource):
         data = kasm(ctx)
         config_id = normalize_id(state["id"], "id")
         with api_errors("Could not read the cast config"):
-            config = data.reads.get(
-                ("get_cast_config", config_id),
-                lambda: gone_if_missing(lambda: data.client.cast_configs.get(config_id)),
+            config = data.read_or_gone(
+                ("get_cast_config", config_id), lambda: data.client.cast_configs.get(config_id)
             )
         return None if config is None else self._state(config, state)
 

@@ -12,7 +12,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, Number, Set, String
 from ..context import KasmData, kasm
-from ..helpers import already_exists, api_errors, diagnostic, differences, gone_if_missing, keep_null
+from ..helpers import already_exists, api_errors, diagnostic, differences, keep_null
 from ..toolkit import computed, parse_import_id, partial_state, rollback_on_failure
 
 MIN_PRIORITY, MAX_PRIORITY = 1, 4095
@@ -291,8 +291,7 @@ class GroupResource(Resource):
 
     @staticmethod
     def _delete(data: KasmData, group_id: str) -> None:
-        with data.writing():
-            gone_if_missing(lambda: data.client.groups.delete(group_id, force=True))
+        data.remove(lambda: data.client.groups.delete(group_id, force=True))
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
         parsed = parse_import_id(import_id, [("id",)], {"name": "group name"})

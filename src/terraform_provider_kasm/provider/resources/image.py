@@ -34,7 +34,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, List, Number, String
 from ..context import KasmData, kasm
-from ..helpers import ID_VALIDATOR, api_errors, explain, gone_if_missing, is_kasm_id, normalize_id
+from ..helpers import ID_VALIDATOR, api_errors, explain, is_kasm_id, normalize_id
 from ..toolkit import (
     computed,
     json_string,
@@ -613,8 +613,7 @@ class ImageResource(Resource):
 
     @staticmethod
     def _delete(data: KasmData, image_id: str) -> None:
-        with data.writing():
-            gone_if_missing(lambda: data.client.images.delete(image_id))
+        data.remove(lambda: data.client.images.delete(image_id))
 
     @staticmethod
     def _check_zone(data: KasmData, plan: Mapping[str, Any]) -> None:

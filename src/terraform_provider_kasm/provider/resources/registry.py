@@ -19,7 +19,7 @@ from ...tfplugin.diagnostics import DiagnosticError, Diagnostics
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import UNKNOWN, Bool, String
 from ..context import KasmData, kasm
-from ..helpers import already_exists, api_errors, diagnostic, gone_if_missing
+from ..helpers import already_exists, api_errors, diagnostic
 from ..toolkit import computed, import_id_or_lookup, keep_spelling, partial_state, rollback_on_failure
 
 CHANNEL_NAMES = ("stable", "beta", "develop")
@@ -232,8 +232,7 @@ class RegistryResource(Resource):
 
     @staticmethod
     def _delete(data: KasmData, registry_id: str) -> None:
-        with data.writing():
-            gone_if_missing(lambda: data.client.registries.delete(registry_id))
+        data.remove(lambda: data.client.registries.delete(registry_id))
 
     def modify_plan(
         self,

@@ -21,7 +21,6 @@ from ..helpers import (
     api_errors,
     deleted_outside,
     diagnostic,
-    gone_if_missing,
     normalize_id,
 )
 from ..toolkit import computed, keep_id_spelling, keep_spelling, parse_import_id, rollback_on_failure
@@ -206,9 +205,8 @@ class StagingConfigResource(Resource):
         data = kasm(ctx)
         config_id = normalize_id(state["id"], "id")
         with api_errors("Could not read the staging config"):
-            config = data.reads.get(
-                ("get_staging_config", config_id),
-                lambda: gone_if_missing(lambda: data.client.staging_configs.get(config_id)),
+            config = data.read_or_gone(
+                ("get_staging_config", config_id), lambda: data.client.staging_configs.get(config_id)
             )
         return None if config is None else self._state(config, state)
 

@@ -15,7 +15,7 @@ from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import Resource, ResourceContext
 from ...tfplugin.types import Bool, Number, String
 from ..context import KasmData, kasm
-from ..helpers import already_exists, api_errors, diagnostic, gone_if_missing
+from ..helpers import already_exists, api_errors, diagnostic
 from ..toolkit import computed, import_id_or_lookup
 
 REQUEST_HOST = "$request_host$"
@@ -212,8 +212,7 @@ class ZoneResource(Resource):
 
     @staticmethod
     def _delete(data: KasmData, zone_id: str) -> None:
-        with data.writing():
-            gone_if_missing(lambda: data.client.zones.delete(zone_id))
+        data.remove(lambda: data.client.zones.delete(zone_id))
 
     def import_state(self, ctx: ResourceContext, import_id: str) -> dict[str, Any]:
         def find(name: str) -> str | None:
