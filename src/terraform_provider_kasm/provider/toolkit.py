@@ -31,6 +31,7 @@ from ..tfplugin.resource import Resource, ResourceContext
 from ..tfplugin.types import UNKNOWN, String
 from .context import KasmData, kasm
 from .helpers import (
+    ID_VALIDATOR,
     already_exists,
     api_errors,
     explain,
@@ -41,6 +42,23 @@ from .helpers import (
 )
 
 # --- schema --------------------------------------------------------------------------------------
+
+
+def lookup_keys(id_markdown: str, key: str, key_markdown: str) -> dict[str, s.Attribute]:
+    """A data source's two ways to find one object: ``id`` (a Kasm id) or ``key`` (a name), give
+    one (pair with ``s.ExactlyOneOf("id", key)`` on the schema); both computed, so both are set."""
+    return {
+        "id": s.Attribute(
+            String,
+            optional=True,
+            computed=True,
+            validators=[ID_VALIDATOR],
+            markdown_description=f"{id_markdown}; give this or `{key}`.",
+        ),
+        key: s.Attribute(
+            String, optional=True, computed=True, markdown_description=f"{key_markdown}; give this or `id`."
+        ),
+    }
 
 
 def computed(

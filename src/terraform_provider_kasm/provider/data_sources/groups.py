@@ -11,8 +11,9 @@ from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import DataSource, ResourceContext
 from ...tfplugin.types import Bool, List, Map, Number, Object, String
 from ..context import KasmData, kasm
-from ..helpers import ID_VALIDATOR, api_errors, normalize_id
+from ..helpers import api_errors, normalize_id
 from ..resources.group import _read_permissions
+from ..toolkit import lookup_keys
 from .users import field, list_markdown
 
 GROUP_ATTRIBUTES: dict[str, s.Attribute] = {
@@ -84,20 +85,10 @@ class GroupDataSource(DataSource):
         ),
         attributes={
             **{k: v for k, v in GROUP_ATTRIBUTES.items() if k != "group_id"},
-            "id": s.Attribute(
-                String,
-                optional=True,
-                computed=True,
-                validators=[ID_VALIDATOR],
-                description="The group id (Kasm's group_id); give this or name.",
-                markdown_description="The group id (Kasm's `group_id`); give this or `name`.",
-            ),
-            "name": s.Attribute(
-                String,
-                optional=True,
-                computed=True,
-                description="The exact group name (case-sensitive); give this or id.",
-                markdown_description="The exact group name (case-sensitive); give this or `id`.",
+            **lookup_keys(
+                "The group id (Kasm's `group_id`)",
+                "name",
+                "The exact group name (case-sensitive)",
             ),
             "settings": field(
                 "The group's own settings, name → value as Kasm stores it (a string: `true`, "

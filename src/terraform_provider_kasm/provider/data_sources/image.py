@@ -7,11 +7,11 @@ from typing import Any
 from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import DataSource, ResourceContext
-from ...tfplugin.types import String
 from ..context import kasm
-from ..helpers import ID_VALIDATOR, api_errors, normalize_id
+from ..helpers import api_errors, normalize_id
 from ..resources.image import SCHEMA as RESOURCE_SCHEMA
 from ..resources.image import find_by_name, image_state
+from ..toolkit import lookup_keys
 
 #: The resource's attributes this data source reports (the docker password is never readable).
 _HIDDEN = ("id", "name", "docker_password", "docker_password_wo", "docker_password_wo_version")
@@ -41,20 +41,10 @@ class ImageDataSource(DataSource):
             "`kasm_images`."
         ),
         attributes={
-            "id": s.Attribute(
-                String,
-                optional=True,
-                computed=True,
-                validators=[ID_VALIDATOR],
-                description="The image id (Kasm's image_id); give this or name.",
-                markdown_description="The image id (Kasm's `image_id`); give this or `name`.",
-            ),
-            "name": s.Attribute(
-                String,
-                optional=True,
-                computed=True,
-                description="The exact docker name, e.g. kasmweb/terminal:1.16.0; give this or id.",
-                markdown_description="The exact docker name, e.g. `kasmweb/terminal:1.16.0`; give this or `id`.",
+            **lookup_keys(
+                "The image id (Kasm's `image_id`)",
+                "name",
+                "The exact docker name, e.g. `kasmweb/terminal:1.16.0`",
             ),
             **ATTRIBUTES,
         },

@@ -11,7 +11,8 @@ from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import DataSource, ResourceContext
 from ...tfplugin.types import Bool, List, Object, String
 from ..context import KasmData, kasm
-from ..helpers import ID_VALIDATOR, api_errors, normalize_id
+from ..helpers import api_errors, normalize_id
+from ..toolkit import lookup_keys
 
 
 def field(markdown: str, type_: Any = String) -> s.Attribute:
@@ -125,20 +126,10 @@ class UserDataSource(DataSource):
         ),
         attributes={
             **USER_ATTRIBUTES,
-            "id": s.Attribute(
-                String,
-                optional=True,
-                computed=True,
-                validators=[ID_VALIDATOR],
-                description="The user id (Kasm's user_id); give this or username.",
-                markdown_description="The user id (Kasm's `user_id`); give this or `username`.",
-            ),
-            "username": s.Attribute(
-                String,
-                optional=True,
-                computed=True,
-                description="The username (Kasm compares it lower-cased); give this or id.",
-                markdown_description="The username (Kasm compares it lower-cased); give this or `id`.",
+            **lookup_keys(
+                "The user id (Kasm's `user_id`)",
+                "username",
+                "The username (Kasm compares it lower-cased)",
             ),
         },
         validators=[s.ExactlyOneOf("id", "username")],
