@@ -38,6 +38,7 @@ from .resources.image import ImageResource
 from .resources.license import LicenseResource
 from .resources.registry import RegistryResource
 from .resources.session import SessionResource
+from .resources.session_permission import SessionPermissionResource
 from .resources.staging_config import StagingConfigResource
 from .resources.user import UserResource
 from .resources.zone import ZoneResource
@@ -401,6 +402,7 @@ class KasmProvider(Provider):
         LicenseResource,
         RegistryResource,
         SessionResource,
+        SessionPermissionResource,
         StagingConfigResource,
         UserResource,
         ZoneResource,
