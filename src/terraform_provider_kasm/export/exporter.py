@@ -275,6 +275,7 @@ OWN_FILES = (*(k.file for k in KINDS), *SUPPORT_FILES)
 #: Resource types the export leaves out, and why.
 NOT_EXPORTED: Mapping[str, str] = {
     "kasm_session": "a running session is not configuration: it ends, and a new one is a new container",
+    "kasm_session_permission": "a grant on a running session, which is not exported either",
 }
 
 
