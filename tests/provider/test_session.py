@@ -195,3 +195,48 @@ def test_session_limit_is_a_clear_error(
     result = t.apply(expect=(1,))
     assert "No session available" in result.output and "max_kasms_per_user" in result.output
     assert len(t.state_list()) == 2 and len(kasm_client.sessions.list()) == 2
+
+
+SESSION_DATA_HCL = """
+data "kasm_sessions" "mine" {{
+  user_id            = "{user_id}"
+  operational_status = "running"
+}}
+
+data "kasm_session" "first" {{
+  id = data.kasm_sessions.mine.sessions[0].id
+}}
+
+output "ids" {{
+  value = [for x in data.kasm_sessions.mine.sessions : x.id]
+}}
+
+output "first" {{
+  value = data.kasm_session.first
+}}
+"""
+
+
+def test_session_data_sources(
+    kasm_tf: TF, kasm_client: KasmClient, kasm_server: KasmServer, user: User, image: Image
+) -> None:
+    kasm_server.settings.session_start_seconds = 0.0
+    kasm_id = kasm_client.sessions.request(user_id=user.user_id, image_id=image.image_id).kasm_id
+    kasm_client.sessions.wait_until_running(kasm_id, user.user_id, timeout=10)
+    t = kasm_tf(SESSION_DATA_HCL.format(user_id=dashed(user.user_id)))
+    with step("read both data sources: one get_kasms for both, no get_kasm_status"):
+        kasm_server.reset_call_counts()
+        t.apply()
+        counts = kasm_server.call_counts()
+        assert counts.get("get_kasm_status", 0) == 0 and counts.get("get_kasms", 0) == 1, counts
+        out = t.output_json()
+        assert out["ids"]["value"] == [kasm_id]
+        first = out["first"]["value"]
+        assert (first["id"], first["user_id"], first["username"]) == (kasm_id, user.user_id, "session.user")
+        assert (first["image_id"], first["operational_status"]) == (image.image_id, "running")
+    with step("second plan empty"):
+        t.assert_no_changes()
+    with step("an unknown id is an error naming the attribute"):
+        bad = kasm_tf('data "kasm_session" "x" {\n  id = "' + "0" * 32 + '"\n}\n')
+        result = bad.plan(expect=(1,))
+        assert "Session not found" in result.output and "0" * 32 in result.output

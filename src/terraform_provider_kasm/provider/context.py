@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from ..client import KasmClient
 from ..client import errors as kerr
-from ..client.models import Group, GroupImage, GroupMember, GroupSetting, Image, Registry, User, Zone
+from ..client.models import Group, GroupImage, GroupMember, GroupSetting, Image, Registry, Session, User, Zone
 from ..tfplugin.diagnostics import DiagnosticError
 from ..tfplugin.resource import ResourceContext
 
@@ -176,6 +176,11 @@ class KasmData:
         return self.reads.get(
             ("get_users_group", group_id), lambda: _or_none(self.client.groups.users, group_id)
         )
+
+    def sessions(self) -> tuple[Session, ...]:
+        """Every session of every user, in any state (one ``get_kasms``; never ``get_kasm_status``,
+        which mints a session token)."""
+        return self.reads.get(("get_kasms",), lambda: tuple(self.client.sessions.list()))
 
     def users(self) -> tuple[User, ...]:
         """Every user, all pages (one paged ``get_users`` per provider process and write)."""

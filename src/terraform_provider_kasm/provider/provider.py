@@ -27,6 +27,7 @@ from .data_sources.groups import GroupDataSource, GroupsDataSource
 from .data_sources.image import ImageDataSource
 from .data_sources.images import ImagesDataSource
 from .data_sources.registries import RegistriesDataSource, RegistryImagesDataSource
+from .data_sources.sessions import SessionDataSource, SessionsDataSource
 from .data_sources.users import UserDataSource, UsersDataSource
 from .data_sources.zones import ZonesDataSource
 from .resources.cast_config import CastConfigResource
@@ -416,6 +417,8 @@ class KasmProvider(Provider):
         UsersDataSource,
         RegistriesDataSource,
         RegistryImagesDataSource,
+        SessionDataSource,
+        SessionsDataSource,
         ZonesDataSource,
     )
 

@@ -30,7 +30,7 @@ _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:h|ms|m|s))+$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 # Sessions in these states are on their way out: for Terraform they are gone.
-_GONE_STATES = frozenset(
+GONE_STATES = frozenset(
     {"delete_pending", "user_delete_pending", "admin_delete_pending", "destroying", "deleting"}
 )
 # Computed attributes Kasm reports (null in the state kept after a failed cleanup).
@@ -62,7 +62,7 @@ def _check_duration(value: object) -> str | None:
     return None if seconds > 0 else "must be longer than 0s"
 
 
-def _timestamp(value: datetime | None) -> str | None:
+def timestamp(value: datetime | None) -> str | None:
     """RFC 3339 in UTC, the form Terraform's timestamp functions use."""
     if value is None:
         return None
@@ -247,7 +247,7 @@ class SessionResource(Resource):
         kasm_id = normalize_id(state["id"], "id")
         with api_errors("Could not read the Kasm session"):
             session = self._find(data, kasm_id)
-        if session is None or session.operational_status in _GONE_STATES:
+        if session is None or session.operational_status in GONE_STATES:
             return None
         return self._state(session, state)
 
@@ -287,8 +287,7 @@ class SessionResource(Resource):
     @staticmethod
     def _find(data: KasmData, kasm_id: str) -> Session | None:
         """The session from one cached get_kasms per provider process (no session token minted)."""
-        sessions = data.reads.get(("get_kasms",), lambda: tuple(data.client.sessions.list()))
-        return next((x for x in sessions if x.kasm_id == kasm_id), None)
+        return next((x for x in data.sessions() if x.kasm_id == kasm_id), None)
 
     @staticmethod
     def _wait_until_running(
@@ -388,7 +387,7 @@ class SessionResource(Resource):
             "hostname": session.hostname,
             "container_ip": session.container_ip,
             "server_id": session.server_id,
-            "created": _timestamp(session.created_date),
-            "expiration_date": _timestamp(session.expiration_date),
+            "created": timestamp(session.created_date),
+            "expiration_date": timestamp(session.expiration_date),
             "timeouts": prior.get("timeouts"),
         }
