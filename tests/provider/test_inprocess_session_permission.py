@@ -3,6 +3,8 @@ import forms, one owner per grant, drift."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from terraform_provider_kasm.client.convert import dashed
@@ -123,3 +125,24 @@ def test_drift(provider_harness: Harness, session_and_viewer: tuple[str, str]) -
     h.client.sessions.destroy(kasm_id, owner)
     assert h.read(SP, state) is None
     h.delete(SP, state)
+
+
+def test_grant_that_cannot_be_read_back_is_withdrawn(
+    provider_harness: Harness, session_and_viewer: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from terraform_provider_kasm.provider.resources.session_permission import SessionPermissionResource
+
+    h = provider_harness
+    kasm_id, user_id = session_and_viewer
+    real = SessionPermissionResource.find
+    calls: list[int] = []
+
+    def find_once(self: SessionPermissionResource, data: Any, ids: dict[str, str]) -> dict[str, Any] | None:
+        calls.append(1)
+        return real(self, data, ids) if len(calls) == 1 else None  # the check sees none; the read-back too
+
+    monkeypatch.setattr(SessionPermissionResource, "find", find_once)
+    with pytest.raises(ProviderError) as failed:
+        h.create(SP, h.config(SP, kasm_id=kasm_id, user_id=user_id, access="r"))
+    assert "Grant not listed" in failed.value.text and len(calls) == 2
+    assert user_id not in grants(h, kasm_id)  # nothing left on the server that no state knows about

@@ -9,10 +9,10 @@ from ...client import errors as kerr
 from ...tfplugin import schema as s
 from ...tfplugin.diagnostics import DiagnosticError
 from ...tfplugin.resource import ResourceContext
-from ...tfplugin.types import String
+from ...tfplugin.types import UNKNOWN, String
 from ..context import KasmData, kasm
 from ..helpers import api_errors, diagnostic
-from ..toolkit import LinkResource, computed
+from ..toolkit import LinkResource, computed, rollback_on_failure
 
 #: What Terraform may grant: view or control. Owner access (``rwo``) is Kasm's own, for the session's user.
 ACCESS = ("r", "rw")
@@ -71,12 +71,20 @@ class SessionPermissionResource(LinkResource):
         self.check(data, ids)
         with data.writing():
             self._set(data, ids, plan["access"])
-        with api_errors(f"Could not read the new {self.type_name}"):
-            values = self.find(data, ids)
-        if values is None:
-            raise DiagnosticError(
-                "Grant not listed", f"Kasm accepted the grant {self.key(ids)} but does not list it."
-            )
+        # Withdrawn again if it cannot be read back (kept in state, tainted, if that fails too).
+        partial = {**{k: None if v is UNKNOWN else v for k, v in plan.items()}, "id": self.key(ids)}
+        with rollback_on_failure(
+            lambda: self._unlink(data, ids),
+            what=f"The grant {self.key(ids)}",
+            state=partial,
+            summary=f"Could not read the new {self.type_name}",
+        ):
+            with api_errors(f"Could not read the new {self.type_name}"):
+                values = self.find(data, ids)
+            if values is None:
+                raise DiagnosticError(
+                    "Grant not listed", f"Kasm accepted the grant {self.key(ids)} but does not list it."
+                )
         return {**plan, **values, "id": self.key(ids)}
 
     def update(self, ctx: ResourceContext, prior: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
